@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "xinyong.accounts"
+    label = "accounts"
+    verbose_name = "部门与用户"

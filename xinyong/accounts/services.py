@@ -1,0 +1,172 @@
+"""Departments, users, roles and API tokens. Every write is audited."""
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+
+from xinyong.audit.services import Actor
+from xinyong.audit.services import record as audit
+from xinyong.core import clock
+from xinyong.core.errors import InvalidInput, NotFound
+
+from .models import ApiToken, Department, Role, User
+
+TOKEN_PREFIX = "xy_"
+
+
+def _department_snapshot(department: Department) -> dict:
+    return {
+        "code": department.code,
+        "name": department.name,
+        "level": department.level,
+        "parent": department.parent.code if department.parent_id else None,
+        "unified_code": department.unified_code,
+    }
+
+
+@transaction.atomic
+def upsert_department(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    level: str = Department.Level.DISTRICT,
+    parent_code: str | None = None,
+    unified_code: str = "",
+) -> Department:
+    if level not in Department.Level.values:
+        raise InvalidInput(f"部门层级“{level}”无效，可选：{'、'.join(Department.Level.values)}")
+    parent = get_department(parent_code) if parent_code else None
+    department = Department.objects.filter(code=code).first()
+    before = _department_snapshot(department) if department else None
+    if department is None:
+        department = Department(code=code)
+    department.name, department.level, department.parent = name, level, parent
+    department.unified_code = unified_code
+    department.save()
+    after = _department_snapshot(department)
+    if before != after:
+        audit(
+            actor=actor,
+            action="department.save",
+            object_type="department",
+            object_id=code,
+            before=before,
+            after=after,
+        )
+    return department
+
+
+def get_department(code: str) -> Department:
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        raise NotFound(f"部门“{code}”不存在")
+    return department
+
+
+def _roles(codes: list[str]) -> list[Role]:
+    roles = list(Role.objects.filter(code__in=codes))
+    missing = sorted(set(codes) - {r.code for r in roles})
+    if missing:
+        known = "、".join(Role.objects.values_list("code", flat=True))
+        raise InvalidInput(f"角色不存在：{'、'.join(missing)}；可选：{known}")
+    return roles
+
+
+@transaction.atomic
+def create_user(
+    *,
+    actor: Actor,
+    username: str,
+    department: Department | None,
+    roles: list[str],
+    password: str | None = None,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    if User.objects.filter(username=username).exists():
+        raise InvalidInput(f"用户“{username}”已存在")
+    user = User(username=username, department=department, is_staff=is_staff, is_superuser=is_superuser)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    user.roles.set(_roles(roles))
+    audit(
+        actor=actor,
+        action="user.create",
+        object_type="user",
+        object_id=username,
+        after={
+            "department": department.code if department else None,
+            "roles": sorted(roles),
+            "is_staff": is_staff,
+            "is_superuser": is_superuser,
+        },
+    )
+    return user
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_token(*, actor: Actor, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+    """Create a token and return it with its plaintext, which is never stored and never shown again."""
+    prefix = secrets.token_hex(6)
+    plaintext = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    now = clock.now()
+    lifetime = settings.XINYONG_TOKEN_DAYS if days is None else days
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=prefix,
+        digest=_digest(plaintext),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=lifetime) if lifetime > 0 else None,
+    )
+    audit(
+        actor=actor,
+        action="token.create",
+        object_type="api_token",
+        object_id=prefix,
+        after={"user": user.username, "name": name, "expires_at": token.expires_at},
+    )
+    return token, plaintext
+
+
+@transaction.atomic
+def revoke_token(*, actor: Actor, prefix: str) -> ApiToken:
+    token = ApiToken.objects.filter(prefix=prefix).first()
+    if token is None:
+        raise NotFound(f"令牌“{prefix}”不存在")
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        token.save(update_fields=["revoked_at"])
+        audit(actor=actor, action="token.revoke", object_type="api_token", object_id=prefix)
+    return token
+
+
+def user_for_token(plaintext: str) -> User | None:
+    """The active user a bearer token belongs to, or None for an unknown, revoked or expired token."""
+    parts = plaintext.split("_", 2)
+    if len(parts) != 3 or f"{parts[0]}_" != TOKEN_PREFIX:
+        return None
+    token = ApiToken.objects.select_related("user__department").filter(prefix=parts[1]).first()
+    if token is None or not hmac.compare_digest(token.digest, _digest(plaintext)):
+        return None
+    now = clock.now()
+    if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):
+        return None
+    if not token.user.is_active:
+        return None
+    # Writing last-use on every request would turn each read into a write; a minute's precision is enough.
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

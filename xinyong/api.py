@@ -1,0 +1,94 @@
+"""The JSON API, /api/v1/ (architecture §4 contract): routers of each slice, and one error format."""
+
+import json
+import logging
+import uuid
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
+
+from xinyong.core.errors import DomainError
+
+logger = logging.getLogger("xinyong.api")
+
+
+class ReadableJSONRenderer(JSONRenderer):
+    """Chinese stays Chinese in responses (ninja escapes it to \\uXXXX by default)."""
+
+    def render(self, request, data, *, response_status):
+        return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
+
+
+api = NinjaAPI(
+    title="信用平台 API",
+    version="1.0.0",
+    description="信用信息归集、联合奖惩嵌入式核查与信用服务接口。认证：`Authorization: Bearer <令牌>`。",
+    renderer=ReadableJSONRenderer(),
+    urls_namespace="api-v1",
+)
+
+
+def _error(request, status: int, code: str, message: str, details: list | None = None):
+    body = {"error": {"code": code, "message": message, "details": details or []}}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_body(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    details = [
+        {"loc": [str(p) for p in e.get("loc", ())], "message": e.get("msg", ""), "type": e.get("type", "")}
+        for e in exc.errors
+    ]
+    return _error(request, 422, "invalid", "请求数据不符合要求", details)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(request, 401, "unauthenticated", "缺少或无效的访问令牌（Authorization: Bearer <令牌>）")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, f"http_{exc.status_code}", str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", "资源不存在")
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    # Never a stack trace to the caller; the reference ties the log entry to the report.
+    reference = uuid.uuid4().hex[:12]
+    logger.exception("unhandled API error %s", reference)
+    return _error(request, 500, "internal", f"服务器内部错误，请联系信用办并提供编号 {reference}")
+
+
+ROUTER_MODULES = [
+    "xinyong.core.api",
+    "xinyong.subjects.api",
+    "xinyong.catalog.api",
+    "xinyong.records.api",
+    "xinyong.lists.api",
+    "xinyong.measures.api",
+    "xinyong.checks.api",
+]
+
+
+def _mount_routers() -> None:
+    from importlib import import_module
+
+    for module in ROUTER_MODULES:
+        api.add_router("/", import_module(module).router)
+
+
+_mount_routers()

@@ -1,0 +1,184 @@
+"""Validation of record fields against a category's field schema (R2, R3).
+
+One compiled schema serves the API (a dict of fields) and bulk files (a row of cells under
+headers), so both channels accept and reject exactly the same things.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from xinyong.core.dates import parse_date
+from xinyong.core.identifiers import identify, normalise
+from xinyong.core.text import fold
+
+FIELD_TYPES = {"string", "text", "date", "decimal", "integer", "enum", "code"}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    column: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"field": self.column, "message": self.reason}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    type: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+    min: float | None = None
+    aliases: tuple[str, ...] = ()
+    # Personal data (ID numbers of persons): stored encrypted, shown masked (R29).
+    personal: bool = False
+
+    @classmethod
+    def from_json(cls, data: dict) -> "FieldSpec":
+        return cls(
+            name=data["name"],
+            label=data.get("label", data["name"]),
+            type=data.get("type", "string"),
+            required=bool(data.get("required")),
+            choices=tuple(data.get("choices") or ()),
+            max_length=data.get("max_length"),
+            min=data.get("min"),
+            aliases=tuple(data.get("aliases") or ()),
+            personal=bool(data.get("personal")),
+        )
+
+    def clean(self, value: object) -> object:
+        """The stored form of a non-empty value, or ValueError with a Chinese reason."""
+        cleaner = _CLEANERS[self.type]
+        return cleaner(self, value)
+
+
+def _clean_string(spec: FieldSpec, value: object) -> str:
+    text = str(value).strip()
+    if spec.max_length and len(text) > spec.max_length:
+        raise ValueError(f"长度不能超过{spec.max_length}个字符（实际{len(text)}个）")
+    return text
+
+
+def _clean_date(spec: FieldSpec, value: object) -> str:
+    return parse_date(value).isoformat()
+
+
+def _clean_decimal(spec: FieldSpec, value: object) -> str:
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"“{value}”不是有效数字") from None
+    if not number.is_finite():
+        raise ValueError(f"“{value}”不是有效数字")
+    if spec.min is not None and number < Decimal(str(spec.min)):
+        raise ValueError(f"不能小于{spec.min}")
+    return format(number.normalize(), "f")
+
+
+def _clean_integer(spec: FieldSpec, value: object) -> int:
+    text = str(value).strip()
+    if text.endswith(".0"):  # spreadsheets turn 12 into 12.0
+        text = text[:-2]
+    try:
+        number = int(text)
+    except ValueError:
+        raise ValueError(f"“{value}”不是整数") from None
+    if spec.min is not None and number < spec.min:
+        raise ValueError(f"不能小于{spec.min}")
+    return number
+
+
+def _clean_enum(spec: FieldSpec, value: object) -> str:
+    text = str(value).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text not in spec.choices:
+        raise ValueError(f"“{text}”不在可选值中（{'、'.join(spec.choices)}）")
+    return text
+
+
+def _clean_code(spec: FieldSpec, value: object) -> str:
+    # Subject codes get their full check when the subject is identified; here only the form.
+    code = normalise(str(value))
+    info = identify(code)
+    if not (info.valid or info.only_check_failed or info.is_placeholder):
+        raise ValueError(info.error or "代码无效")
+    return code
+
+
+_CLEANERS = {
+    "string": _clean_string,
+    "text": _clean_string,
+    "date": _clean_date,
+    "decimal": _clean_decimal,
+    "integer": _clean_integer,
+    "enum": _clean_enum,
+    "code": _clean_code,
+}
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass
+class CompiledSchema:
+    fields: list[FieldSpec]
+    by_name: dict[str, FieldSpec] = field(init=False)
+    _titles: dict[str, str] = field(init=False)
+
+    def __post_init__(self):
+        self.by_name = {spec.name: spec for spec in self.fields}
+        titles: dict[str, str] = {}
+        for spec in self.fields:
+            for title in (spec.name, spec.label, *spec.aliases):
+                titles.setdefault(fold(title), spec.name)
+        self._titles = titles
+
+    def field_for_title(self, title: str) -> str | None:
+        """The field a column title stands for: the exchange name (CF_WSH), its label or an alias."""
+        return self._titles.get(fold(title or ""))
+
+    def validate(self, values: dict[str, object]) -> tuple[dict[str, object], list[FieldError]]:
+        """Clean every field; collect every problem (not only the first) so a provider fixes a row once."""
+        clean: dict[str, object] = {}
+        errors = [FieldError(name, "未知字段") for name in values if name not in self.by_name]
+        for spec in self.fields:
+            value = values.get(spec.name)
+            if _is_empty(value):
+                if spec.required:
+                    errors.append(FieldError(spec.name, f"{spec.label}为必填项"))
+                continue
+            try:
+                clean[spec.name] = spec.clean(value)
+            except ValueError as error:
+                errors.append(FieldError(spec.name, f"{spec.label}：{error}"))
+        return clean, errors
+
+
+def compile_schema(raw_fields: list[dict]) -> CompiledSchema:
+    return CompiledSchema([FieldSpec.from_json(item) for item in raw_fields])
+
+
+def check_definition(raw_fields: list[dict]) -> list[str]:
+    """Problems in a schema as typed by the credit office in the admin (before it is saved)."""
+    problems = []
+    names = set()
+    for index, item in enumerate(raw_fields):
+        if not isinstance(item, dict) or not item.get("name"):
+            problems.append(f"第{index + 1}个字段缺少 name")
+            continue
+        if item["name"] in names:
+            problems.append(f"字段 {item['name']} 重复")
+        names.add(item["name"])
+        if item.get("type", "string") not in FIELD_TYPES:
+            problems.append(
+                f"字段 {item['name']} 的类型 {item.get('type')} 无效，可选：{'、'.join(sorted(FIELD_TYPES))}"
+            )
+        if item.get("type") == "enum" and not item.get("choices"):
+            problems.append(f"枚举字段 {item['name']} 缺少 choices")
+    return problems

@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from .models import CalendarDay, CalendarYear
+
+
+class CalendarDayInline(admin.TabularInline):
+    model = CalendarDay
+    fields = ["date", "kind", "name"]
+    ordering = ["date"]
+    extra = 3
+    verbose_name = "节假日或调休上班日"
+    verbose_name_plural = "节假日与调休（只录入与“周一至周五上班、周六周日休息”不同的日子）"
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "notice", "published_on", "holiday_count", "workday_count"]
+    ordering = ["-year"]
+    search_fields = ["notice", "note"]
+    inlines = [CalendarDayInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["year", "notice", "published_on", "note"],
+                "description": "录入某一年度即表示该年节假日安排已完整，期限计算将以此为准；"
+                "尚未录入的年度，按工作日计算期限时会报错提示，不会推测。",
+            },
+        )
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("days")
+
+    @admin.display(description="休息日数")
+    def holiday_count(self, obj: CalendarYear) -> int:
+        return sum(1 for day in obj.days.all() if day.kind == CalendarDay.Kind.HOLIDAY)
+
+    @admin.display(description="调休上班日数")
+    def workday_count(self, obj: CalendarYear) -> int:
+        return sum(1 for day in obj.days.all() if day.kind == CalendarDay.Kind.WORKDAY)

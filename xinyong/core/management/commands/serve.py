@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "以生产服务器（Granian，WSGI 多进程）启动平台"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2, help="工作进程数，一般等于 CPU 核数")
+        parser.add_argument("--threads", type=int, default=4, help="每个进程处理请求的线程数")
+
+    def handle(self, *args, **options):
+        serve(host=options["host"], port=options["port"], workers=options["workers"], threads=options["threads"])
+
+
+def serve(*, host: str, port: int, workers: int, threads: int) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    Granian(
+        "xinyong.wsgi:application",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        respawn_failed_workers=True,
+    ).serve()

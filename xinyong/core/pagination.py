@@ -1,0 +1,28 @@
+"""Bounded pagination: no list endpoint or page ever loads an unbounded set."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from .errors import InvalidInput
+
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    count: int
+    limit: int
+    offset: int
+
+
+def paginate(queryset: QuerySet, *, limit: int = 20, offset: int = 0, max_offset: int = 10_000) -> Page:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit 应在 1 到 {MAX_LIMIT} 之间")
+    # Deep offsets cost a scan each; bots walking page 50,000 get a clear refusal instead.
+    if not 0 <= offset <= max_offset:
+        raise InvalidInput(f"offset 应在 0 到 {max_offset} 之间，请缩小查询条件")
+    items = list(queryset[offset : offset + limit])
+    count = queryset.count() if len(items) == limit or offset else offset + len(items)
+    return Page(items=items, count=count, limit=limit, offset=offset)

@@ -1,0 +1,173 @@
+"""Django settings for Xinyong.
+
+Everything that differs between a laptop demo and a production install comes from the environment
+(see README, "Configuration"); the defaults are the safe ones: debug off, no built-in secret.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DATA_DIR = Path(
+    os.environ.get("XINYONG_DATA_DIR") or Path.home() / ".local" / "share" / "xinyong"
+).expanduser()
+
+
+def _secret_key() -> str:
+    """XINYONG_SECRET_KEY, or a random key generated once per installation in the data directory.
+
+    There is deliberately no key in the code: a shared default would let anyone forge sessions and
+    decrypt personal data of every installation.
+    """
+    configured = os.environ.get("XINYONG_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = DATA_DIR / "secret.key"
+    if not key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _env_flag("XINYONG_DEBUG")
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("XINYONG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
+if os.environ.get("XINYONG_TESTING"):
+    ALLOWED_HOSTS.append("testserver")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "xinyong.core",
+    "xinyong.accounts",
+    "xinyong.audit",
+    "xinyong.subjects",
+    "xinyong.catalog",
+    "xinyong.records",
+    "xinyong.lists",
+    "xinyong.measures",
+    "xinyong.checks",
+    "xinyong.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "xinyong.urls"
+WSGI_APPLICATION = "xinyong.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = os.environ.get("XINYONG_DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # pytest-xdist workers each get their own test database derived from this name.
+        config.setdefault("TEST", {})
+        return config
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "xinyong.sqlite3",
+        "OPTIONS": {
+            # WAL lets the portal read while an import writes; IMMEDIATE avoids the
+            # "database is locked" upgrade deadlock between two writers.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = None  # nothing to collect: WhiteNoise serves from the apps (below)
+# Serve straight from the apps' static folders: no collectstatic step for a county install,
+# and every asset (Swagger UI included) comes from this server, never a CDN.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Security headers (architecture §7).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = _env_flag("XINYONG_HTTPS")
+CSRF_COOKIE_SECURE = _env_flag("XINYONG_HTTPS")
+
+# Personal ID numbers: encrypted with the first of these keys, decrypted with any (key rotation:
+# prepend a new key, run `xinyong rotate-keys`, then drop the old one). Lookup uses a keyed hash.
+XINYONG_FIELD_KEYS = [k for k in os.environ.get("XINYONG_FIELD_KEYS", "").split(",") if k.strip()]
+XINYONG_LOOKUP_KEY = os.environ.get("XINYONG_LOOKUP_KEY", "")
+
+# API tokens expire after this many days unless created with another lifetime.
+XINYONG_TOKEN_DAYS = int(os.environ.get("XINYONG_TOKEN_DAYS", "365"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("XINYONG_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,64 @@
+import datetime as dt
+
+from ninja import Query, Router, Schema
+
+from xinyong.accounts.auth import roles
+from xinyong.accounts.models import Role
+from xinyong.core import clock
+
+from . import selectors, services
+from .schemas import SubjectIn
+
+router = Router(tags=["信用主体"])
+
+
+class SearchParams(Schema):
+    q: str
+    limit: int = 20
+    offset: int = 0
+
+
+@router.post(
+    "/subjects",
+    auth=roles(Role.PROVIDER, Role.CREDIT_OFFICE),
+    response={200: dict, 201: dict},
+    summary="登记或更新信用主体",
+)
+def register_subject(request, payload: SubjectIn):
+    relations = [
+        services.RelationInput(
+            role=r.role,
+            member_code=r.person.id_number,
+            member_name=r.person.name,
+            valid_from=r.valid_from,
+            valid_to=r.valid_to,
+        )
+        for r in payload.relations
+    ]
+    subject, created = services.register_subject_with_relations(
+        actor=request.actor,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        status=payload.status,
+        relations=relations,
+    )
+    body = selectors.public_profile(subject, on=clock.today())
+    return (201 if created else 200), body
+
+
+@router.get("/subjects", auth=None, summary="按代码或名称（可部分）检索信用主体")
+def search_subjects(request, params: Query[SearchParams]):
+    page = selectors.search(params.q, limit=params.limit, offset=params.offset)
+    return {
+        "count": page.count,
+        "limit": page.limit,
+        "offset": page.offset,
+        "items": [selectors.public_summary(s) for s in page.items],
+    }
+
+
+@router.get("/subjects/{code}", auth=None, summary="信用主体公开信息")
+def subject_profile(request, code: str, as_of: dt.date | None = None):
+    subject = selectors.get_by_code(code)
+    return selectors.public_profile(subject, as_of=as_of, on=clock.today())

@@ -1,0 +1,12 @@
+"""Settings for the test suite: the real settings, with a throw-away data directory and secret."""
+
+import os
+import tempfile
+
+os.environ.setdefault("XINYONG_DATA_DIR", tempfile.mkdtemp(prefix="xinyong-test-"))
+os.environ.setdefault("XINYONG_SECRET_KEY", "test-only-secret-" + "x" * 32)
+os.environ["XINYONG_TESTING"] = "1"
+
+from xinyong.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests never ship

@@ -1,0 +1,79 @@
+import io
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import urllib.request
+
+from django.core.management import call_command
+
+from xinyong.accounts.models import User
+from xinyong.subjects.models import Relation, Subject
+
+
+def _tokens_by_user(output: str) -> dict[str, str]:
+    tokens, user = {}, None
+    for line in output.splitlines():
+        if "密码" in line:
+            user = line.split()[0]
+        elif "API 令牌" in line and user:
+            tokens[user] = line.split("API 令牌")[1].strip()
+    return tokens
+
+
+def test_demo_loads_idempotently_and_prints_working_credentials(api, db):
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    text = out.getvalue()
+    assert "http://127.0.0.1:8000/" in text and "/api/v1/docs" in text
+    assert Subject.objects.filter(kind="legal_person").count() == 6
+    assert Relation.objects.count() == 6
+    assert User.objects.filter(username="admin", is_superuser=True).exists()
+    tokens = _tokens_by_user(text)
+    assert {"admin", "xyb", "scjg", "sj"} <= tokens.keys()
+    code = Subject.objects.filter(kind="legal_person").first().uscc
+    body = {"code": code, "name": "九江柴桑示范建材有限公司", "kind": "legal_person"}
+    assert api.post("/subjects", body, token=tokens["scjg"]).status_code == 200
+    assert api.post("/subjects", body, token=tokens["sj"]).status_code == 403
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_line(stream, marker: str, timeout: float) -> str:
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
+    seen = []
+    while True:
+        line = lines.get(timeout=timeout)
+        seen.append(line)
+        if marker in line:
+            return "".join(seen)
+
+
+def test_serve_runs_the_production_server(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "XINYONG_DATA_DIR": str(tmp_path), "XINYONG_DATABASE_URL": ""}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "xinyong.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_for_line(process.stdout, "Started worker", timeout=30)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/identifiers/914403001922038216") as r:
+            assert r.status == 200 and '"valid": true' in r.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as r:
+            assert "信用信息一站式查询" in r.read().decode()
+            assert "granian" in (r.headers.get("server") or "granian")
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from xinyong.api import api
+
+admin.site.site_header = "信用平台管理后台"
+admin.site.site_title = "信用平台"
+admin.site.index_title = "信用办管理"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("xinyong.portal.urls")),
+]
