@@ -78,6 +78,7 @@ ROUTER_MODULES = [
     "xinyong.subjects.api",
     "xinyong.catalog.api",
     "xinyong.records.api",
+    "xinyong.selfreports.api",
     "xinyong.lists.api",
     "xinyong.measures.api",
     "xinyong.checks.api",

@@ -7,6 +7,7 @@ from django.test import Client
 
 from xinyong.accounts import services as accounts
 from xinyong.audit.services import SYSTEM
+from xinyong.core import calendar
 
 
 class ApiClient:
@@ -23,14 +24,18 @@ class ApiClient:
 
     def post(self, path: str, body=None, token: str | None = None):
         data = json.dumps(body if body is not None else {}, ensure_ascii=False)
-        return self.client.post(
-            f"/api/v1{path}", data, content_type="application/json", **self._headers(token)
-        )
+        return self.client.post(f"/api/v1{path}", data, content_type="application/json", **self._headers(token))
 
     def request(self, method: str, path: str, token: str | None = None, body=None):
         if method == "GET":
             return self.get(path, token)
         return self.post(path, body, token)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    # Transactional tests truncate tables without signals; the calendar cache must not outlive them.
+    calendar.clear_cache()
 
 
 @pytest.fixture
@@ -45,9 +50,7 @@ def make_user(db):
 
     def factory(*roles: str, department: str = "D001", department_name: str | None = None):
         counter["n"] += 1
-        dept = accounts.upsert_department(
-            actor=SYSTEM, code=department, name=department_name or f"部门{department}"
-        )
+        dept = accounts.upsert_department(actor=SYSTEM, code=department, name=department_name or f"部门{department}")
         user = accounts.create_user(
             actor=SYSTEM,
             username=f"u{counter['n']}-{'-'.join(roles) or 'none'}",

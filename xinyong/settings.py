@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "xinyong.subjects",
     "xinyong.catalog",
     "xinyong.records",
+    "xinyong.selfreports",
     "xinyong.lists",
     "xinyong.measures",
     "xinyong.checks",

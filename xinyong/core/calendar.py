@@ -20,6 +20,7 @@ Cache freshness:
   5 minutes in every process; call `clear_cache()` after such a write to see them at once here.
 """
 
+import contextlib
 import datetime as dt
 import time
 from dataclasses import dataclass
@@ -202,10 +203,8 @@ def _is_pending(change: _OpenChange) -> bool:
 
 
 def _discard(change: _OpenChange) -> None:
-    try:
+    with contextlib.suppress(ValueError):  # another thread may have got there first
         _open_changes.remove(change)
-    except ValueError:
-        pass  # another thread got there first
 
 
 def _forget_rolled_back_changes() -> None:

@@ -54,9 +54,7 @@ class CalendarDay(models.Model):
         HOLIDAY = "holiday", "法定节假日/休息日"
         WORKDAY = "workday", "调休上班"
 
-    calendar_year = models.ForeignKey(
-        CalendarYear, on_delete=models.CASCADE, related_name="days", verbose_name="年度"
-    )
+    calendar_year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days", verbose_name="年度")
     date = models.DateField("日期", unique=True)
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     name = models.CharField("节日名称", max_length=50, blank=True, help_text="如：春节")

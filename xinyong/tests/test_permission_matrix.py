@@ -14,6 +14,7 @@ from xinyong.api import api as ninja_api
 
 PUBLIC = {
     ("GET", "/identifiers/{code}"),
+    ("GET", "/categories"),
     ("GET", "/subjects"),
     ("GET", "/subjects/{code}"),
 }

@@ -28,9 +28,7 @@ FIXTURE = Path(calendar.__file__).resolve().parent / "fixtures" / "calendar_2025
 
 pytestmark = pytest.mark.django_db
 
-db_hypothesis = settings(
-    deadline=None, max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+db_hypothesis = settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture(autouse=True)
@@ -325,9 +323,7 @@ def test_every_day_agrees_with_chinesecalendar(year):
 
 def test_make_up_days_agree_with_chinesecalendar():
     ours = set(
-        CalendarDay.objects.filter(calendar_year__year__in=[2025, 2026], kind="workday").values_list(
-            "date", flat=True
-        )
+        CalendarDay.objects.filter(calendar_year__year__in=[2025, 2026], kind="workday").values_list("date", flat=True)
     )
     theirs = {d for d in every_day(FIRST, LAST) if d.weekday() >= 5 and chinese_calendar.is_workday(d)}
     assert ours == theirs

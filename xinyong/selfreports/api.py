@@ -1,0 +1,86 @@
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from xinyong.accounts.auth import roles
+from xinyong.accounts.models import Role
+from xinyong.core.pagination import paginate
+
+from . import services
+from .models import SelfReport
+
+router = Router(tags=["自主填报"])
+REVIEWERS = roles(Role.PROVIDER, Role.CREDIT_OFFICE)
+
+
+class SelfReportIn(Schema):
+    kind: str = Field(description="licence、performance、honour、charity、other")
+    title: str = Field(min_length=1, max_length=200)
+    content: str = Field(min_length=1, max_length=4000)
+    evidence: str = Field("", max_length=2000, description="证明材料说明")
+    verifier_department: str = Field(description="负责核实的部门编码")
+    commitment: bool = Field(description="是否作出真实性承诺（必须为 true）")
+
+
+class ReviewIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class PageParams(Schema):
+    status: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+def _body(report: SelfReport) -> dict:
+    return {
+        "id": report.pk,
+        "subject": {"code": report.subject.public_code, "name": report.subject.name},
+        "kind": report.kind,
+        "title": report.title,
+        "content": report.content,
+        "evidence": report.evidence,
+        "commitment": report.commitment,
+        "verifier_department": report.verifier.code,
+        "status": report.status,
+        "status_display": report.get_status_display(),
+        "submitted_at": report.submitted_at,
+        "reviewed_at": report.reviewed_at,
+        "review_reason": report.review_reason,
+        "record": report.record_id,
+    }
+
+
+@router.post(
+    "/self-reports", auth=roles(Role.SUBJECT), response={201: dict}, summary="信用主体自主填报（须作真实性承诺）"
+)
+def submit(request, payload: SelfReportIn):
+    report = services.submit(
+        actor=request.actor,
+        user=request.auth,
+        kind=payload.kind,
+        title=payload.title,
+        content=payload.content,
+        evidence=payload.evidence,
+        verifier_code=payload.verifier_department,
+        commitment=payload.commitment,
+    )
+    return 201, _body(report)
+
+
+@router.get("/self-reports", auth=roles(Role.SUBJECT, Role.PROVIDER, Role.CREDIT_OFFICE), summary="自主填报列表")
+def list_reports(request, params: Query[PageParams]):
+    reports = services.visible_to(request.auth).order_by("-id")
+    if params.status:
+        reports = reports.filter(status=params.status)
+    page = paginate(reports, limit=params.limit, offset=params.offset)
+    return {"count": page.count, "limit": page.limit, "offset": page.offset, "items": [_body(r) for r in page.items]}
+
+
+@router.post("/self-reports/{report_id}/verify", auth=REVIEWERS, summary="核实通过：转为信用信息")
+def verify(request, report_id: int, payload: ReviewIn):
+    return _body(services.verify(actor=request.actor, user=request.auth, report_id=report_id, note=payload.reason))
+
+
+@router.post("/self-reports/{report_id}/reject", auth=REVIEWERS, summary="核实不通过（须说明理由）")
+def reject(request, report_id: int, payload: ReviewIn):
+    return _body(services.reject(actor=request.actor, user=request.auth, report_id=report_id, reason=payload.reason))
