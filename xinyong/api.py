@@ -80,6 +80,7 @@ ROUTER_MODULES = [
     "xinyong.records.api",
     "xinyong.selfreports.api",
     "xinyong.lists.api",
+    "xinyong.lists.entries_api",
     "xinyong.measures.api",
     "xinyong.checks.api",
 ]

@@ -164,6 +164,9 @@ XINYONG_LOOKUP_KEY = os.environ.get("XINYONG_LOOKUP_KEY", "")
 # API tokens expire after this many days unless created with another lifetime.
 XINYONG_TOKEN_DAYS = int(os.environ.get("XINYONG_TOKEN_DAYS", "365"))
 
+# How stale another process's list change may be in this process's check snapshot, at most.
+XINYONG_SNAPSHOT_MAX_AGE_MS = int(os.environ.get("XINYONG_SNAPSHOT_MAX_AGE_MS", "1000"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -36,6 +36,9 @@ class Category(models.Model):
     )
     decision_number_field = models.CharField("文书号字段", max_length=40, blank=True)
     decision_date_field = models.CharField("决定日期字段", max_length=40, blank=True)
+    severity_field = models.CharField(
+        "严重程度字段", max_length=40, blank=True, help_text="按严重程度确定公示期限的类别（如行政处罚 CF_YZCD）"
+    )
     providers = models.ManyToManyField(
         "accounts.Department",
         verbose_name="提供部门",
@@ -57,3 +60,24 @@ class Category(models.Model):
     @property
     def is_double_publicity(self) -> bool:
         return self.publish_within_working_days is not None
+
+
+class SeverityRule(models.Model):
+    """Publication periods by severity (信用修复管理办法, in force 2026-04-01; architecture §6): minor
+    penalties are not published, general ones for 3 months to 1 year, serious ones 1 to 3 years.
+    Publication stops by itself at the maximum; repair is possible after the minimum."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="severity_rules")
+    label = models.CharField("严重程度（字段取值）", max_length=20)
+    code = models.SlugField("编码", max_length=20)
+    published = models.BooleanField("向社会公示", default=True)
+    min_months = models.PositiveSmallIntegerField("最短公示期（月）", default=0)
+    max_months = models.PositiveSmallIntegerField("最长公示期（月）")
+    is_default = models.BooleanField("未填写时适用", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "严重程度与公示期限"
+        constraints = [models.UniqueConstraint(fields=["category", "label"], name="severity_label_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.category.name}·{self.label}"

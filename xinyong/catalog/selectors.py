@@ -2,7 +2,7 @@ from functools import lru_cache
 
 from xinyong.core.errors import InvalidInput
 
-from .models import Category
+from .models import Category, SeverityRule
 from .schema import CompiledSchema, compile_schema
 
 
@@ -26,3 +26,18 @@ def schema_of(category: Category) -> CompiledSchema:
 
 def public_categories():
     return Category.objects.filter(is_active=True).prefetch_related("providers")
+
+
+@lru_cache(maxsize=256)
+def _rules(category_id: int, version: str) -> dict[str, SeverityRule]:
+    return {rule.label: rule for rule in SeverityRule.objects.filter(category_id=category_id)}
+
+
+def severity_rule(category: Category, label: str | None) -> SeverityRule | None:
+    """The rule for a severity label, or the category's default when the label is empty."""
+    if not category.severity_field:
+        return None
+    rules = _rules(category.pk, str(category.updated_at))
+    if label:
+        return rules.get(label)
+    return next((r for r in rules.values() if r.is_default), None)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CalendarDay, CalendarYear
+from .models import CalendarDay, CalendarYear, Parameter
 
 
 class CalendarDayInline(admin.TabularInline):
@@ -39,3 +39,13 @@ class CalendarYearAdmin(admin.ModelAdmin):
     @admin.display(description="调休上班日数")
     def workday_count(self, obj: CalendarYear) -> int:
         return sum(1 for day in obj.days.all() if day.kind == CalendarDay.Kind.WORKDAY)
+
+
+@admin.register(Parameter)
+class ParameterAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "value", "unit"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["code"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # code reads every parameter; a missing one would stop a rule

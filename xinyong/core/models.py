@@ -95,5 +95,24 @@ class CalendarDay(models.Model):
         return parent.year if parent is not None else None
 
 
+
+class Parameter(models.Model):
+    """A rule figure the credit office sets for its place (periods, ratios, deadlines): data, not code.
+    Defaults are seeded by migrations; `xinyong.core.parameters.value(code)` reads them."""
+
+    code = models.SlugField("参数编码", max_length=64, unique=True)
+    name = models.CharField("名称", max_length=100)
+    value = models.DecimalField("取值", max_digits=12, decimal_places=4)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    description = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规则参数"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}：{self.value.normalize()}{self.unit}"
+
+
 # Connects the receivers that drop the in-process calendar cache when these rows change.
 from . import calendar as _calendar  # noqa: E402,F401

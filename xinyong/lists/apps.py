@@ -5,3 +5,11 @@ class ListsConfig(AppConfig):
     name = "xinyong.lists"
     label = "lists"
     verbose_name = "红黑名单"
+
+    def ready(self):
+        from xinyong.subjects.selectors import PROFILE_SECTIONS
+
+        from . import jobs  # noqa: F401  (registers the daily jobs)
+        from .public import public_entries_section
+
+        PROFILE_SECTIONS.append(public_entries_section)

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 
 from xinyong.catalog.models import Category
+from xinyong.catalog.selectors import severity_rule
 from xinyong.catalog.schema import CompiledSchema, FieldError
 from xinyong.core import calendar, crypto
 from xinyong.core.dates import add_months
@@ -34,6 +35,8 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
     personal_encrypted: str = ""
     masked: dict = field(default_factory=dict)
+    # False for minor penalties, which the repair rules keep off the public side entirely.
+    publishable: bool = True
 
     def mask(self, values: dict) -> dict:
         """A copy of a payload with every personal value replaced by its masked form."""
@@ -144,6 +147,7 @@ def prepare(
     )
     if decided and decided > today:
         return [FieldError(category.decision_date_field, f"决定日期 {decided} 晚于今天")]
+    rule = severity_rule(category, clean.get(category.severity_field)) if category.severity_field else None
     stored, masked, ciphertext = _protect_personal(schema, clean)
     warnings: list[str] = []
     if not subject.verified:
@@ -156,9 +160,14 @@ def prepare(
         decision_number=str(clean.get(category.decision_number_field, "")) if category.decision_number_field else "",
         decision_date=decided,
         content_hash=content_hash(category, provider_code, subject.key, clean),
-        publish_due=_due_date(category, decided, warnings),
-        publication_ends_on=add_months(decided, category.publication_months)
-        if decided and category.publication_months
-        else None,
+        publish_due=_due_date(category, decided, warnings) if not rule or rule.published else None,
+        publication_ends_on=_publication_end(category, rule, decided),
+        publishable=rule.published if rule else True,
         warnings=warnings,
     )
+
+
+def _publication_end(category: Category, rule, decided: dt.date | None) -> dt.date | None:
+    """Publication stops by itself at the maximum period of the record's severity, or the category's."""
+    months = rule.max_months if rule else category.publication_months
+    return add_months(decided, months) if decided and months else None

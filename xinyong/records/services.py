@@ -93,7 +93,7 @@ def _new_record(
         raw=prepared.mask(raw) if raw else None,
         publish_due=prepared.publish_due,
         publication_ends_on=prepared.publication_ends_on,
-        published_at=now if publish and category.disclosure == Disclosure.PUBLIC else None,
+        published_at=now if publish and prepared.publishable and category.disclosure == Disclosure.PUBLIC else None,
     )
 
 

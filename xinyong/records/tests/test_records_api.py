@@ -229,3 +229,18 @@ def test_categories_endpoint_lists_catalog(api, db):
     assert penalty_category["publish_within_working_days"] == 7 and penalty_category["disclosure"] == "public"
     assert {f["name"] for f in categories["admin_licensing"]["fields"]} >= {"XK_XDR_MC", "XK_WSH", "XK_JDRQ"}
     assert len(categories["admin_licensing"]["fields"]) == 28
+
+
+def test_severity_decides_publication_period(api, scjg):
+    general = post(api, scjg, penalty(1)).json()
+    serious = post(api, scjg, penalty(2, CF_YZCD="严重")).json()
+    minor = post(api, scjg, penalty(3, CF_YZCD="轻微")).json()
+    assert Record.objects.get(pk=general["id"]).publication_ends_on == dt.date(2026, 1, 24)
+    assert Record.objects.get(pk=serious["id"]).publication_ends_on == dt.date(2028, 1, 24)
+    # Minor penalties are not published at all, so they have no publication deadline either.
+    assert minor["published_at"] is None and minor["publish_due"] is None
+    visible = api.get(f"/subjects/{uscc(2)}").json()["records"]
+    assert visible[0]["items"][0]["publication_ends_on"] == "2028-01-24"
+    assert api.get(f"/subjects/{uscc(3)}").json()["records"] == []
+    with clock.frozen_at(dt.date(2026, 1, 25)):
+        assert api.get(f"/subjects/{uscc(1)}").json()["records"] == []

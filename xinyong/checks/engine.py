@@ -1,0 +1,204 @@
+"""The in-memory check snapshot (R12 hot path, architecture §9).
+
+Each process holds the active list entries (by subject) and the measure catalog (by list type) in
+memory, so a check costs one subject lookup plus dictionary work. Writers append to
+`SnapshotChange` in the same transaction as their change; a process catches up from that log at
+most `XINYONG_SNAPSHOT_MAX_AGE_MS` after the change (immediately for changes made in the process
+itself), reloading only the changed entries — or everything when the measure catalog changed.
+"""
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import SnapshotChange
+
+COMMIT_WINDOW = dt.timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class EntryView:
+    entry_id: int
+    list_type: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    under_objection: bool
+    via_organisation: str | None
+    via_role: str | None
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    code: str
+    name: str
+    kind: str
+    force: str
+    type: str
+    target: str
+    matters: frozenset[str]
+    legal_basis: tuple[str, ...]
+    incentive_kind: str
+    implementing_department: str
+
+    def applies_to(self, matter: str, *, person: bool, derived: bool) -> bool:
+        if matter not in self.matters:
+            return False
+        if derived or person:
+            return self.target in ("person", "both")
+        return self.target in ("organisation", "both")
+
+
+def _entry_views(entries) -> dict[int, list[EntryView]]:
+    by_subject: dict[int, list[EntryView]] = {}
+    for entry in entries:
+        origin = entry.derived_from
+        by_subject.setdefault(entry.subject_id, []).append(EntryView(
+            entry_id=entry.pk,
+            list_type=entry.list_type.code,
+            starts_on=entry.starts_on,
+            ends_on=entry.ends_on,
+            under_objection=entry.under_objection or bool(origin and origin.under_objection),
+            via_organisation=origin.subject.uscc if origin else None,
+            via_role=entry.via_role or None,
+        ))
+    return by_subject
+
+
+def _active_entries(ids=None):
+    from xinyong.lists.models import ListEntry
+
+    entries = ListEntry.objects.filter(status=ListEntry.Status.ACTIVE).select_related(
+        "list_type", "derived_from__subject"
+    )
+    return entries.filter(pk__in=ids) if ids is not None else entries
+
+
+def _measure_views() -> dict[str, list[MeasureView]]:
+    from xinyong.measures.models import Measure
+
+    by_list_type: dict[str, list[MeasureView]] = {}
+    measures = Measure.objects.filter(is_active=True).prefetch_related(
+        "list_types", "matters", "measurebasis_set__basis"
+    )
+    for measure in measures:
+        view = MeasureView(
+            code=measure.code, name=measure.name, kind=measure.kind, force=measure.force, type=measure.type,
+            target=measure.target, matters=frozenset(m.code for m in measure.matters.all()),
+            legal_basis=tuple(
+                " ".join(part for part in (b.basis.document_number, b.basis.title, b.article) if part)
+                for b in measure.measurebasis_set.all()
+            ),
+            incentive_kind=measure.incentive_kind, implementing_department=measure.implementing_department_code,
+        )
+        for list_type in measure.list_types.all():
+            by_list_type.setdefault(list_type.code, []).append(view)
+    for views in by_list_type.values():
+        # Punishments before rewards, mandatory before recommended: the order an implementer reads.
+        views.sort(key=lambda m: (m.kind != "punishment", m.force != "mandatory", m.code))
+    return by_list_type
+
+
+class Snapshot:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.entries: dict[int, list[EntryView]] = {}
+        self.measures: dict[str, list[MeasureView]] = {}
+        self._subject_of_entry: dict[int, int] = {}
+        self._loaded = False
+        self._watermark: dt.datetime | None = None
+        self._seen: set[int] = set()
+        self._checked_at = 0.0
+        self._stale = True
+
+    def mark_stale(self) -> None:
+        self._stale = True
+
+    def current(self) -> "Snapshot":
+        max_age = settings.XINYONG_SNAPSHOT_MAX_AGE_MS / 1000
+        if self._stale or time.monotonic() - self._checked_at > max_age:
+            with self._lock:
+                self._catch_up()
+        return self
+
+    def _catch_up(self) -> None:
+        self._stale = False
+        self._checked_at = time.monotonic()
+        if not self._loaded:
+            self._reload()
+            return
+        # Re-read a window behind the watermark: a transaction that started earlier may commit its
+        # change row after a later one was already seen (ids and times are not commit order).
+        changes = list(
+            SnapshotChange.objects.filter(changed_at__gte=self._watermark - COMMIT_WINDOW)
+            .values_list("pk", "entry_id", "changed_at")
+        )
+        fresh = [c for c in changes if c[0] not in self._seen]
+        self._seen = {c[0] for c in changes}
+        if not fresh:
+            return
+        self._watermark = max(self._watermark, max(c[2] for c in fresh))
+        if any(entry_id is None for _, entry_id, _ in fresh):
+            self._reload()
+            return
+        self._apply_entries({entry_id for _, entry_id, _ in fresh})
+
+    def _reload(self) -> None:
+        self._watermark = timezone.now()
+        self._seen = set(
+            SnapshotChange.objects.filter(changed_at__gte=self._watermark - COMMIT_WINDOW).values_list("pk", flat=True)
+        )
+        self.measures = _measure_views()
+        self.entries = _entry_views(_active_entries())
+        self._subject_of_entry = {v.entry_id: s for s, views in self.entries.items() for v in views}
+        self._loaded = True
+
+    def _apply_entries(self, entry_ids: set[int]) -> None:
+        # Drop the changed entries, then add back those still active.
+        for entry_id in entry_ids:
+            subject_id = self._subject_of_entry.pop(entry_id, None)
+            if subject_id is None:
+                continue
+            kept = [v for v in self.entries[subject_id] if v.entry_id != entry_id]
+            if kept:
+                self.entries[subject_id] = kept
+            else:
+                del self.entries[subject_id]
+        for subject_id, views in _entry_views(_active_entries(entry_ids)).items():
+            self.entries.setdefault(subject_id, []).extend(views)
+            self._subject_of_entry.update((v.entry_id, subject_id) for v in views)
+
+    def entries_of(self, subject_id: int) -> list[EntryView]:
+        return self.entries.get(subject_id, [])
+
+    def measures_of(self, list_type: str) -> list[MeasureView]:
+        return self.measures.get(list_type, [])
+
+
+SNAPSHOT = Snapshot()
+
+
+def _note(entry_ids: list[int | None]) -> None:
+    # Wall time, not the rules clock: this orders operational events between processes.
+    now = timezone.now()
+    SnapshotChange.objects.bulk_create([SnapshotChange(entry_id=i, changed_at=now) for i in entry_ids])
+    # Stale now for this connection (it already sees its own change), and again once committed.
+    SNAPSHOT.mark_stale()
+    transaction.on_commit(SNAPSHOT.mark_stale)
+
+
+def note_entry_changes(entry_ids: list[int]) -> None:
+    """Called by every writer of list entries, inside its transaction."""
+    _note(list(entry_ids))
+
+
+def note_catalog_change() -> None:
+    """Called when measures or list types change: every process reloads the catalog."""
+    _note([None])

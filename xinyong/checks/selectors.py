@@ -1,0 +1,67 @@
+"""Loop closure (R11, R28): what was pushed, what was fed back, what is overdue."""
+
+import datetime as dt
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
+
+from .models import Check, Feedback, Task
+
+
+def entry_loop(entry_id: int, today: dt.date) -> list[dict]:
+    """Per department, for one list entry: tasks pushed, closed, overdue; feedback given."""
+    tasks = Task.objects.filter(entry_id=entry_id).values("department__code", "department__name").annotate(
+        pushed=Count("id"),
+        closed=Count("id", filter=Q(status=Task.Status.DONE)),
+        overdue=Count("id", filter=Q(status=Task.Status.OPEN, due_on__lt=today)),
+    )
+    feedback = dict(
+        Feedback.objects.filter(entry_id=entry_id).values_list("department__code").annotate(n=Count("id"))
+    )
+    return [
+        {
+            "department": row["department__code"],
+            "department_name": row["department__name"],
+            "pushed": row["pushed"],
+            "closed": row["closed"],
+            "overdue": row["overdue"],
+            "feedback": feedback.get(row["department__code"], 0),
+        }
+        for row in tasks.order_by("department__code")
+    ]
+
+
+def department_loop(start: dt.date, end: dt.date, today: dt.date) -> list[dict]:
+    """Per implementing department over [start, end]: checks made, restricted answers, measures fed back,
+    feedback rate and mean delay, tasks pushed / closed / overdue."""
+    checks = Check.objects.filter(checked_at__date__gte=start, checked_at__date__lte=end)
+    per_department: dict[str, dict] = {}
+
+    def row(code: str, name: str) -> dict:
+        return per_department.setdefault(code, {
+            "department": code, "department_name": name, "checks": 0, "restricted": 0, "measures_answered": 0,
+            "feedback": 0, "feedback_rate": None, "mean_feedback_hours": None,
+            "tasks_pushed": 0, "tasks_closed": 0, "tasks_overdue": 0,
+        })
+
+    for item in checks.values("implementer__code", "implementer__name").annotate(
+        n=Count("id"), restricted=Count("id", filter=Q(result=Check.Result.RESTRICTED)), measures=Sum("measure_count"),
+    ):
+        target = row(item["implementer__code"], item["implementer__name"])
+        target.update(checks=item["n"], restricted=item["restricted"], measures_answered=item["measures"] or 0)
+    delay = ExpressionWrapper(F("given_at") - F("check_record__checked_at"), output_field=DurationField())
+    feedback = Feedback.objects.filter(check_record__in=checks).values("department__code", "department__name")
+    for item in feedback.annotate(n=Count("id"), mean=Avg(delay)):
+        target = row(item["department__code"], item["department__name"])
+        target["feedback"] = item["n"]
+        target["mean_feedback_hours"] = round(item["mean"].total_seconds() / 3600, 2) if item["mean"] else None
+    tasks = Task.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
+    for item in tasks.values("department__code", "department__name").annotate(
+        pushed=Count("id"), closed=Count("id", filter=Q(status=Task.Status.DONE)),
+        overdue=Count("id", filter=Q(status=Task.Status.OPEN, due_on__lt=today)),
+    ):
+        target = row(item["department__code"], item["department__name"])
+        target.update(tasks_pushed=item["pushed"], tasks_closed=item["closed"], tasks_overdue=item["overdue"])
+    for target in per_department.values():
+        if target["measures_answered"]:
+            target["feedback_rate"] = round(target["feedback"] / target["measures_answered"], 4)
+    return sorted(per_department.values(), key=lambda r: r["department"])

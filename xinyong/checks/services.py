@@ -1,0 +1,299 @@
+"""The embedded check loop (R11–R16): check → answer with measures → feedback; list changes pushed
+to the departments that must act on them."""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+
+from xinyong.accounts.models import Department
+from xinyong.audit.services import Actor
+from xinyong.audit.services import record as audit
+from xinyong.core import calendar, clock, parameters
+from xinyong.core.dates import add_months
+from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from xinyong.core.identifiers import identify
+from xinyong.subjects.models import Subject
+from xinyong.subjects.selectors import key_for_code
+
+from . import engine
+from .models import Check, Feedback, Task
+
+MAX_BATCH = 10_000
+NO_DISHONESTY = "no_dishonesty"  # the list type whose rewards apply to subjects with a clean record
+
+
+# ---- answering a check -------------------------------------------------------------------------
+
+def _measure_answer(measure: engine.MeasureView, entry: engine.EntryView | None, list_type: str) -> dict:
+    via = None
+    if entry is not None and entry.via_organisation:
+        via = {"organisation": entry.via_organisation, "role": entry.via_role}
+    return {
+        "code": measure.code,
+        "name": measure.name,
+        "kind": measure.kind,
+        "force": measure.force,
+        "type": measure.type,
+        "legal_basis": list(measure.legal_basis),
+        "implementing_department": measure.implementing_department,
+        "incentive_kind": measure.incentive_kind or None,
+        "source": {"list_type": list_type, "entry_id": str(entry.entry_id) if entry else None, "via": via},
+        "suspended": bool(entry and entry.under_objection),
+    }
+
+
+def _has_recent_dishonesty(subject: Subject, today: dt.date) -> bool:
+    from xinyong.records.models import Record
+
+    since = add_months(today, -12 * parameters.integer("no_dishonesty_years"))
+    return Record.objects.filter(
+        subject=subject, category__counts_as_dishonesty=True, decision_date__gte=since, is_current=True,
+        status__in=(Record.Status.ACTIVE, Record.Status.UNDER_OBJECTION),
+    ).exists()
+
+
+def answer_for(snapshot: engine.Snapshot, subject: Subject | None, matter: str, today: dt.date) -> tuple[str, list]:
+    """(result, measures) for a subject and business matter, from the snapshot."""
+    if subject is None:
+        return Check.Result.CLEAR, []
+    measures, negative = [], False
+    for entry in snapshot.entries_of(subject.pk):
+        if not entry.in_force(today):
+            continue
+        for measure in snapshot.measures_of(entry.list_type):
+            if measure.applies_to(matter, person=subject.is_person, derived=entry.via_organisation is not None):
+                measures.append(_measure_answer(measure, entry, entry.list_type))
+                negative = negative or measure.kind == "punishment"
+    clean_rewards = [m for m in snapshot.measures_of(NO_DISHONESTY)
+                     if m.applies_to(matter, person=subject.is_person, derived=False)]
+    if clean_rewards and not negative and not _has_recent_dishonesty(subject, today):
+        measures.extend(_measure_answer(m, None, NO_DISHONESTY) for m in clean_rewards)
+    live = [m for m in measures if not m["suspended"]]
+    if any(m["kind"] == "punishment" for m in live):
+        return Check.Result.RESTRICTED, measures
+    if any(m["kind"] == "reward" for m in live):
+        return Check.Result.INCENTIVE, measures
+    return Check.Result.CLEAR, measures
+
+
+def _digest(answer: dict) -> str:
+    payload = json.dumps(answer, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hmac.new(settings.SECRET_KEY.encode(), payload.encode(), hashlib.sha256).hexdigest()
+
+
+def _check_number(now: dt.datetime) -> str:
+    return f"HC{now:%Y%m%d}{secrets.token_hex(6).upper()}"
+
+
+def _known_matter(matter: str) -> None:
+    from xinyong.measures.models import BusinessMatter
+
+    if not BusinessMatter.objects.filter(code=matter).exists():
+        raise InvalidInput(f"业务事项“{matter}”不存在，见 GET /matters", code="unknown_matter")
+
+
+@dataclass
+class _Target:
+    code: str
+    subject: Subject | None
+    error: dict | None = None
+
+
+def _build_check(target: _Target, *, matter: str, department: Department, actor: Actor, now: dt.datetime,
+                 snapshot: engine.Snapshot) -> Check:
+    result, measures = answer_for(snapshot, target.subject, matter, now.date())
+    number = _check_number(now)
+    subject = target.subject
+    answer = {
+        "check_id": number,
+        "subject": {"code": subject.public_code if subject else target.code,
+                    "name": subject.name if subject else None, "known": subject is not None},
+        "matter": matter,
+        "checked_at": now.isoformat(),
+        "result": result,
+        "measures": measures,
+    }
+    return Check(number=number, implementer=department, checked_by=actor.name, subject=subject,
+                 subject_code=answer["subject"]["code"], matter=matter, checked_at=now, result=result,
+                 measure_count=sum(1 for m in measures if not m["suspended"]), answer=answer, digest=_digest(answer))
+
+
+def _resolve(codes: list[str]) -> list[_Target]:
+    keys = [key_for_code(code) for code in codes]
+    found = {s.key: s for s in Subject.objects.filter(key__in={k for k in keys if k})}
+    targets = []
+    for code, key in zip(codes, keys, strict=True):
+        if key is None:
+            info = identify(code)
+            targets.append(_Target(code, None, {"code": "invalid_identifier", "message": info.error}))
+        else:
+            subject = found.get(key)
+            targets.append(_Target(subject.public_code if subject else info_code(code), subject))
+    return targets
+
+
+def info_code(code: str) -> str:
+    """The code as the platform writes it (normalised; a person's number masked)."""
+    info = identify(code)
+    return info.code if info.type != "resident_id" else f"{info.code[:4]}{'*' * 10}{info.code[-4:]}"
+
+
+@transaction.atomic
+def check(*, actor: Actor, department: Department, subject_code: str, matter: str) -> Check:
+    _known_matter(matter)
+    [target] = _resolve([subject_code])
+    if target.error:
+        raise InvalidInput(f"主体代码无效：{target.error['message']}", code="invalid_identifier")
+    made = _build_check(target, matter=matter, department=department, actor=actor, now=clock.now(),
+                        snapshot=engine.SNAPSHOT.current())
+    made.save()
+    return made
+
+
+@transaction.atomic
+def check_batch(*, actor: Actor, department: Department, subject_codes: list[str], matter: str) -> list[dict]:
+    """Up to 10,000 subjects in one call; answers in input order, an invalid code answered in place."""
+    if not subject_codes:
+        raise InvalidInput("subjects 不能为空", code="empty_batch")
+    if len(subject_codes) > MAX_BATCH:
+        raise InvalidInput(f"一次最多核查{MAX_BATCH}个主体", code="batch_too_large")
+    _known_matter(matter)
+    now, snapshot = clock.now(), engine.SNAPSHOT.current()
+    answers, made = [], []
+    for target in _resolve(subject_codes):
+        if target.error:
+            answers.append({"subject": {"code": target.code}, "error": target.error})
+            continue
+        built = _build_check(target, matter=matter, department=department, actor=actor, now=now, snapshot=snapshot)
+        made.append(built)
+        answers.append(built.answer)
+    Check.objects.bulk_create(made, batch_size=2000)
+    audit(actor=actor, action="check.batch", object_type="check", object_id=matter,
+          after={"count": len(made), "invalid": len(answers) - len(made)})
+    return answers
+
+
+def get_check(number: str, department: Department | None, *, any_department: bool = False) -> Check:
+    found = Check.objects.select_related("implementer").filter(number=number).first()
+    if found is None:
+        raise NotFound("核查记录不存在", code="check_not_found")
+    if not any_department and (department is None or found.implementer_id != department.pk):
+        raise Forbidden("只能查看本部门的核查记录", code="not_own_check")
+    return found
+
+
+def verify(found: Check) -> bool:
+    return hmac.compare_digest(found.digest, _digest(found.answer))
+
+
+# ---- feedback ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def give_feedback(*, actor: Actor, department: Department, number: str, measure: str, applied: bool,
+                  note: str) -> Feedback:
+    found = get_check(number, department)
+    answered = {m["code"]: m for m in found.answer["measures"]}
+    if measure not in answered:
+        raise InvalidInput(f"措施“{measure}”不在该次核查结果中；可反馈：{'、'.join(answered) or '无'}",
+                           code="measure_not_in_check")
+    if not applied and not note.strip():
+        raise InvalidInput("未落实的措施须说明理由", code="reason_required")
+    if Feedback.objects.filter(check_record=found, measure=measure).exists():
+        raise Conflict("该措施已反馈", code="feedback_exists")
+    entry_id = answered[measure]["source"]["entry_id"]
+    feedback = Feedback.objects.create(
+        check_record=found, measure=measure, applied=applied, note=note.strip(), department=department,
+        entry_id=int(entry_id) if entry_id else None, given_by=actor.name, given_at=clock.now(),
+    )
+    if entry_id:
+        Task.objects.filter(department=department, entry_id=int(entry_id), status=Task.Status.OPEN).update(
+            status=Task.Status.DONE, done_at=feedback.given_at, done_note=f"已反馈核查 {number}")
+    audit(actor=actor, action="check.feedback", object_type="check", object_id=number,
+          after={"measure": measure, "applied": applied, "note": feedback.note})
+    return feedback
+
+
+# ---- push (发起-响应) ----------------------------------------------------------------------------
+
+PUSH_REASONS = {
+    "publish": "名单发布，请在审批中落实相应措施",
+    "revoke": "名单撤销，请停止相应措施",
+    "expire": "惩戒期限届满，请停止相应措施",
+    "suspend": "异议处理中，相关措施暂停",
+    "resume": "异议未成立，相关措施恢复",
+    "superior_notice": "所属单位被列入失信名单，请督促整改",
+}
+
+
+def _implementing_codes(list_type_code: str) -> set[str]:
+    from xinyong.measures.models import Measure
+
+    return set(
+        Measure.objects.filter(list_types__code=list_type_code, is_active=True)
+        .exclude(implementing_department_code="")
+        .values_list("implementing_department_code", flat=True)
+    )
+
+
+def _recent_checkers(subject_ids: list[int], today: dt.date) -> set[int]:
+    since = today - dt.timedelta(days=parameters.integer("recent_check_days"))
+    return set(Check.objects.filter(subject_id__in=subject_ids, checked_at__date__gte=since)
+               .values_list("implementer_id", flat=True))
+
+
+def _feedback_due(today: dt.date) -> dt.date | None:
+    try:
+        return calendar.add_working_days(today, parameters.integer("feedback_working_days"))
+    except calendar.CalendarMissing:
+        return None  # the task stays open without a due date rather than getting a guessed one
+
+
+def push_entry_change(entry, *, action: str, derived=()) -> list[Task]:
+    """Tell every department concerned: implementers of the list type's measures, and departments that
+    checked the subject (or its persons) recently, so a change after their check is not missed."""
+    today = clock.today()
+    subject_ids = [entry.subject_id, *(d.subject_id for d in derived)]
+    departments = set(Department.objects.filter(code__in=_implementing_codes(entry.list_type.code))
+                      .values_list("pk", flat=True))
+    departments |= _recent_checkers(subject_ids, today)
+    departments.discard(entry.initiator_id)
+    now, due = clock.now(), _feedback_due(today)
+    tasks = [Task(department_id=pk, entry=entry, action=action, reason=PUSH_REASONS[action], created_at=now,
+                  due_on=due) for pk in sorted(departments)]
+    if action != "publish":
+        # Earlier open tasks about this entry are overtaken by the new state.
+        Task.objects.filter(entry=entry, status=Task.Status.OPEN).update(
+            status=Task.Status.DONE, done_at=now, done_note=f"已被后续变更（{action}）取代")
+    tasks.extend(_superior_notices(entry, action, now, due))
+    Task.objects.bulk_create(tasks)
+    return tasks
+
+
+def _superior_notices(entry, action: str, now: dt.datetime, due: dt.date | None) -> list[Task]:
+    """R16: a public body's dishonesty notifies its superior department."""
+    if action != "publish" or entry.list_type.kind != "black" or not entry.subject.uscc:
+        return []
+    body = Department.objects.filter(unified_code=entry.subject.uscc).select_related("parent").first()
+    if body is None or body.parent is None:
+        return []
+    return [Task(department=body.parent, entry=entry, action="superior_notice",
+                 reason=PUSH_REASONS["superior_notice"], created_at=now, due_on=due)]
+
+
+@transaction.atomic
+def close_task(*, actor: Actor, department: Department, task_id: int, note: str) -> Task:
+    task = Task.objects.filter(pk=task_id, department=department).first()
+    if task is None:
+        raise NotFound("任务不存在", code="task_not_found")
+    if task.status == Task.Status.OPEN:
+        task.status, task.done_at, task.done_note = Task.Status.DONE, clock.now(), note.strip()[:500]
+        task.save(update_fields=["status", "done_at", "done_note"])
+        audit(actor=actor, action="task.close", object_type="task", object_id=task.pk, after={"note": task.done_note})
+    return task

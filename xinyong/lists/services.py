@@ -1,0 +1,214 @@
+"""List entries and their lifecycle (R7–R9, R13): initiate, revoke, expire; every change recorded with
+who and why, pushed to the implementers and reflected in the check snapshot."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from xinyong.accounts.models import Department, Role, User
+from xinyong.audit.services import Actor
+from xinyong.audit.services import record as audit
+from xinyong.checks import engine
+from xinyong.checks.services import push_entry_change
+from xinyong.core import clock
+from xinyong.core.dates import add_months
+from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from xinyong.records.models import Record
+from xinyong.subjects.models import Subject
+from xinyong.subjects.selectors import get_by_code, relations_of_role
+
+from .models import ListEntry, ListEntryEvent, ListType
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    list_type: str
+    subject: str
+    document_number: str
+    basis: str
+    decided_on: dt.date
+    reason: str = ""
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    conduct_on: dt.date | None = None
+    records: tuple[int, ...] = ()
+
+
+def get_list_type(code: str) -> ListType:
+    list_type = ListType.objects.filter(code=code, is_active=True).first()
+    if list_type is None:
+        raise InvalidInput(f"名单类型“{code}”不存在或已停用，见 GET /list-types", code="unknown_list_type")
+    return list_type
+
+
+def _require_initiator(user: User, list_type: ListType) -> Department:
+    department = user.department
+    if department is None or department.code != list_type.initiator_department_code:
+        raise Forbidden(
+            f"“{list_type.name}”只能由{list_type.initiator_name or list_type.initiator_department_code}认定"
+            f"（谁主管、谁认定）",
+            code="not_list_initiator",
+        )
+    return department
+
+
+def _period(list_type: ListType, data: EntryInput) -> tuple[dt.date, dt.date | None]:
+    starts = data.starts_on or data.decided_on
+    ends = data.ends_on
+    if ends is None and list_type.default_period_months:
+        ends = add_months(starts, list_type.default_period_months) - dt.timedelta(days=1)
+    if ends is not None and ends < starts:
+        raise InvalidInput("截止日期早于起始日期", code="invalid_period")
+    if ends is not None and list_type.max_period_months:
+        longest = add_months(starts, list_type.max_period_months) - dt.timedelta(days=1)
+        if ends > longest:
+            raise InvalidInput(f"“{list_type.name}”期限最长{list_type.max_period_months}个月，截止日期不得晚于{longest}",
+                               code="period_too_long")
+    return starts, ends
+
+
+def _validate(data: EntryInput, today: dt.date) -> None:
+    problems = []
+    if not data.document_number.strip():
+        problems.append({"field": "document_number", "message": "须提供认定文书号"})
+    if not data.basis.strip():
+        problems.append({"field": "basis", "message": "须说明认定依据"})
+    if data.decided_on > today:
+        problems.append({"field": "decided_on", "message": "认定日期不能晚于今天"})
+    if problems:
+        raise InvalidInput("名单认定信息不完整：" + "；".join(p["message"] for p in problems),
+                           code="invalid_entry", details=problems)
+
+
+def _cited_records(subject: Subject, ids: tuple[int, ...]) -> list[Record]:
+    records = list(Record.objects.filter(pk__in=ids, subject=subject))
+    missing = sorted(set(ids) - {r.pk for r in records})
+    if missing:
+        raise InvalidInput(f"关联信用信息不存在或不属于该主体：{missing}", code="invalid_records")
+    return records
+
+
+def _event(entry: ListEntry, action: str, actor: Actor, reason: str = "") -> None:
+    ListEntryEvent.objects.create(entry=entry, action=action, actor=actor.name, department=actor.department,
+                                  reason=reason[:500], status_after=entry.status, occurred_at=clock.now())
+
+
+def _derive_person_entries(entry: ListEntry, actor: Actor) -> list[ListEntry]:
+    """落实到人: the persons holding the listed roles when the conduct happened get their own entry."""
+    list_type = entry.list_type
+    if not list_type.person_level or entry.subject.is_person:
+        return []
+    on = entry.conduct_on or entry.decided_on
+    derived, seen = [], set()
+    by_priority = {role: i for i, role in enumerate(list_type.person_roles)}
+    relations = sorted(relations_of_role(entry.subject, set(list_type.person_roles), on),
+                       key=lambda r: by_priority[r.role])
+    for relation in relations:
+        if relation.member_id in seen or not relation.member.is_person:
+            continue
+        seen.add(relation.member_id)
+        person_entry = ListEntry.objects.create(
+            list_type=list_type, subject=relation.member, initiator=entry.initiator,
+            document_number=entry.document_number, basis=entry.basis, reason=entry.reason,
+            decided_on=entry.decided_on, conduct_on=entry.conduct_on, starts_on=entry.starts_on,
+            ends_on=entry.ends_on, derived_from=entry, via_role=relation.role, created_by=actor.name,
+            created_at=entry.created_at,
+        )
+        _event(person_entry, "derive", actor, f"{relation.get_role_display()}，随{entry.subject.name}列入")
+        derived.append(person_entry)
+    return derived
+
+
+def snapshot_of(entry: ListEntry) -> dict:
+    return {
+        "list_type": entry.list_type.code,
+        "subject": entry.subject.public_code,
+        "document_number": entry.document_number,
+        "decided_on": entry.decided_on,
+        "starts_on": entry.starts_on,
+        "ends_on": entry.ends_on,
+        "status": entry.status,
+    }
+
+
+@transaction.atomic
+def create_entry(*, actor: Actor, user: User, data: EntryInput) -> ListEntry:
+    list_type = get_list_type(data.list_type)
+    department = _require_initiator(user, list_type)
+    today = clock.today()
+    _validate(data, today)
+    subject = get_by_code(data.subject)
+    starts, ends = _period(list_type, data)
+    duplicate = ListEntry.objects.filter(list_type=list_type, subject=subject, status=ListEntry.Status.ACTIVE,
+                                         document_number=data.document_number.strip(), derived_from__isnull=True)
+    if duplicate.exists():
+        raise Conflict("该主体已依同一文书列入该名单", code="duplicate_entry",
+                       details=[{"entry_id": duplicate.first().pk}])
+    records = _cited_records(subject, data.records)
+    entry = ListEntry.objects.create(
+        list_type=list_type, subject=subject, initiator=department, document_number=data.document_number.strip(),
+        basis=data.basis.strip(), reason=data.reason.strip(), decided_on=data.decided_on, conduct_on=data.conduct_on,
+        starts_on=starts, ends_on=ends, created_by=actor.name, created_at=clock.now(),
+    )
+    entry.records.set(records)
+    _event(entry, "create", actor, data.reason)
+    derived = _derive_person_entries(entry, actor)
+    engine.note_entry_changes([entry.pk, *(d.pk for d in derived)])
+    push_entry_change(entry, action="publish", derived=derived)
+    audit(actor=actor, action="list_entry.create", object_type="list_entry", object_id=entry.pk,
+          after={**snapshot_of(entry), "derived": [d.pk for d in derived]})
+    return entry
+
+
+def _end(entry: ListEntry, *, status: str, actor: Actor, reason: str, action: str) -> list[ListEntry]:
+    """End an entry and the person entries derived from it; returns all entries ended."""
+    now = clock.now()
+    ended = [entry, *entry.derived_entries.filter(status=ListEntry.Status.ACTIVE)]
+    for item in ended:
+        item.status, item.ended_at, item.end_reason = status, now, reason[:500]
+        item.save(update_fields=["status", "ended_at", "end_reason"])
+        _event(item, action, actor, reason)
+    engine.note_entry_changes([e.pk for e in ended])
+    return ended
+
+
+def get_entry(entry_id: int) -> ListEntry:
+    entry = ListEntry.objects.select_related("list_type", "subject", "initiator").filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound("名单条目不存在", code="entry_not_found")
+    return entry
+
+
+@transaction.atomic
+def revoke_entry(*, actor: Actor, user: User, entry_id: int, reason: str) -> ListEntry:
+    if not reason.strip():
+        raise InvalidInput("撤销须说明理由", code="reason_required")
+    entry = get_entry(entry_id)
+    if entry.derived_from_id:
+        raise InvalidInput("个人条目随所属组织的条目撤销，请撤销原条目", code="derived_entry",
+                           details=[{"entry_id": entry.derived_from_id}])
+    if user.department_id != entry.initiator_id and not user.has_role(Role.CREDIT_OFFICE):
+        raise Forbidden("只有认定部门可以撤销该条目", code="not_list_initiator")
+    if entry.status != ListEntry.Status.ACTIVE:
+        raise InvalidInput(f"该条目已{entry.get_status_display()}", code="entry_not_active")
+    ended = _end(entry, status=ListEntry.Status.REVOKED, actor=actor, reason=reason.strip(), action="revoke")
+    push_entry_change(entry, action="revoke", derived=ended[1:])
+    audit(actor=actor, action="list_entry.revoke", object_type="list_entry", object_id=entry.pk,
+          before={"status": ListEntry.Status.ACTIVE}, after={"status": entry.status, "reason": reason.strip()})
+    return entry
+
+
+def expire_entries(*, today: dt.date) -> dict:
+    """Daily: entries whose period ended yesterday or earlier leave the list (R9)."""
+    actor = Actor(name="system", channel="daily")
+    due = ListEntry.objects.filter(status=ListEntry.Status.ACTIVE, ends_on__lt=today, derived_from__isnull=True)
+    expired = 0
+    for entry in due.select_related("list_type", "subject"):
+        with transaction.atomic():
+            ended = _end(entry, status=ListEntry.Status.EXPIRED, actor=actor, reason="惩戒期限届满", action="expire")
+            push_entry_change(entry, action="expire", derived=ended[1:])
+            audit(actor=actor, action="list_entry.expire", object_type="list_entry", object_id=entry.pk,
+                  after={"ends_on": entry.ends_on})
+        expired += 1
+    return {"expired": expired}
