@@ -83,6 +83,7 @@ ROUTER_MODULES = [
     "xinyong.lists.entries_api",
     "xinyong.measures.api",
     "xinyong.checks.api",
+    "xinyong.rights.api",
 ]
 
 

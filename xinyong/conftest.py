@@ -7,6 +7,7 @@ from django.test import Client
 
 from xinyong.accounts import services as accounts
 from xinyong.audit.services import SYSTEM
+from xinyong.checks import engine
 from xinyong.core import calendar
 
 
@@ -36,6 +37,7 @@ class ApiClient:
 def _fresh_calendar_cache():
     # Transactional tests truncate tables without signals; the calendar cache must not outlive them.
     calendar.clear_cache()
+    engine.SNAPSHOT.reset()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ demo passwords and tokens, which are new on every run and printed once.
 All codes are generated with correct check characters but are fictional; names are invented.
 """
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 
@@ -72,6 +73,8 @@ def load() -> list[DemoLogin]:
         logins.append(_demo_user(code.lower(), department, roles))
     logins.insert(0, _demo_admin())
     _load_subjects()
+    logins.append(_demo_company_account())
+    _load_activity()
     return logins
 
 
@@ -122,3 +125,122 @@ def _load_subjects() -> None:
         subjects.register_subject_with_relations(
             actor=ACTOR, code=demo_uscc(serial), name=name, kind="legal_person", relations=[relation]
         )
+
+
+def _demo_company_account() -> DemoLogin:
+    """A company's own account (role subject): objections, repair, self-reporting."""
+    from xinyong.subjects.models import Subject
+
+    company = Subject.objects.get(key=demo_uscc(6))
+    user = User.objects.filter(username="qiye").first()
+    if user is None:
+        user = accounts.create_user(actor=ACTOR, username="qiye", department=None, roles=[Role.SUBJECT])
+        User.objects.filter(pk=user.pk).update(subject=company)
+    return _fresh_credentials(user, [Role.SUBJECT], company.name)
+
+
+def _load_activity() -> None:
+    """Published decisions, list entries and a check, so every page and endpoint shows something.
+    Skipped when already loaded (the demo is re-run on every start)."""
+    from xinyong.lists.models import ListEntry
+
+    if ListEntry.objects.exists():
+        return
+    market = User.objects.get(username="scjg")
+    for serial, name, _, _ in COMPANIES[:5]:
+        _penalty_and_licence(market, serial, name)
+    _court_defaulter()
+    _red_list()
+
+
+def _penalty_and_licence(user: User, serial: int, name: str) -> None:
+    from xinyong.core import clock
+    from xinyong.records.services import ingest_record
+
+    decided = (clock.today() - dt.timedelta(days=20 + serial * 7)).isoformat()
+    agency = demo_uscc(900, authority="1", entity="1")
+    actor = Actor.of(user, channel="api")
+    licence = {
+        "XK_XDR_MC": name,
+        "XK_XDR_LB": "法人及非法人组织",
+        "XK_XDR_SHXYM": demo_uscc(serial),
+        "XK_XKWS": "食品经营许可决定书",
+        "XK_WSH": f"柴市监许〔{decided[:4]}〕{serial}号",
+        "XK_XKLB": "普通",
+        "XK_NR": "食品经营许可（预包装食品销售）",
+        "XK_JDRQ": decided,
+        "XK_YXQZ": decided,
+        "XK_YXQZI": "2030-12-31",
+        "XK_XKJG": "柴桑区市场监督管理局",
+        "XK_XKJGDM": agency,
+    }
+    _ingest_quietly(ingest_record, actor, user, "admin_licensing", licence)
+    if serial % 2:
+        penalty = {
+            "CF_XDR_MC": name,
+            "CF_XDR_LB": "法人及非法人组织",
+            "CF_XDR_SHXYM": demo_uscc(serial),
+            "CF_WSH": f"柴市监罚〔{decided[:4]}〕{serial}号",
+            "CF_WFXW": "未按规定公示年度报告",
+            "CF_YJ": "《企业信息公示暂行条例》第十八条",
+            "CF_CFLB": "罚款",
+            "CF_NR": "罚款人民币伍千元",
+            "CF_NR_FK": "0.5",
+            "CF_JDRQ": decided,
+            "CF_CFJG": "柴桑区市场监督管理局",
+            "CF_CFJGDM": agency,
+            "CF_YZCD": "一般",
+        }
+        _ingest_quietly(ingest_record, actor, user, "admin_penalty", penalty)
+
+
+def _ingest_quietly(ingest_record, actor, user, category, fields) -> None:
+    from xinyong.core.errors import DomainError
+
+    try:
+        ingest_record(actor=actor, provider=user.department, category_code=category, fields=fields)
+    except DomainError as error:  # e.g. a year without calendar data: the demo goes on without it
+        print(f"演示数据未载入（{category}）：{error.message}")
+
+
+def _court_defaulter() -> None:
+    from xinyong.core import clock
+    from xinyong.lists.services import EntryInput, create_entry
+
+    court = User.objects.get(username="fy")
+    create_entry(
+        actor=Actor.of(court),
+        user=court,
+        data=EntryInput(
+            list_type="black_court_defaulter",
+            subject=demo_uscc(6),
+            document_number="（2026）赣0404执88号",
+            basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
+            reason="有履行能力而拒不履行生效法律文书确定的给付义务",
+            decided_on=clock.today() - dt.timedelta(days=30),
+            conduct_on=clock.today() - dt.timedelta(days=90),
+        ),
+    )
+
+
+def _red_list() -> None:
+    from xinyong.core import clock
+    from xinyong.lists.models import ListType
+    from xinyong.lists.services import EntryInput, create_entry
+
+    red = ListType.objects.filter(kind="red", is_active=True, measures__incentive_kind="green_channel").first()
+    initiator = User.objects.filter(department__code=getattr(red, "initiator_department_code", None)).first()
+    if red is None or initiator is None:
+        return
+    create_entry(
+        actor=Actor.of(initiator),
+        user=initiator,
+        data=EntryInput(
+            list_type=red.code,
+            subject=demo_uscc(3),
+            document_number="柴信用办〔2026〕3号",
+            basis=red.entry_criteria[:200] or "守信激励对象认定",
+            reason="连续三年无不良信用记录，纳税信用A级",
+            decided_on=clock.today() - dt.timedelta(days=10),
+        ),
+    )

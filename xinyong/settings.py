@@ -20,9 +20,7 @@ def _env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DATA_DIR = Path(
-    os.environ.get("XINYONG_DATA_DIR") or Path.home() / ".local" / "share" / "xinyong"
-).expanduser()
+DATA_DIR = Path(os.environ.get("XINYONG_DATA_DIR") or Path.home() / ".local" / "share" / "xinyong").expanduser()
 
 
 def _secret_key() -> str:
@@ -69,6 +67,7 @@ INSTALLED_APPS = [
     "xinyong.lists",
     "xinyong.measures",
     "xinyong.checks",
+    "xinyong.rights",
     "xinyong.portal",
 ]
 

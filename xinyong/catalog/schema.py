@@ -4,14 +4,28 @@ One compiled schema serves the API (a dict of fields) and bulk files (a row of c
 headers), so both channels accept and reject exactly the same things.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from xinyong.core.dates import parse_date
-from xinyong.core.identifiers import identify, normalise
+from xinyong.core.identifiers import IdentifierInfo, identify, normalise
 from xinyong.core.text import fold
 
 FIELD_TYPES = {"string", "text", "date", "decimal", "integer", "enum", "code"}
+
+
+@lru_cache(maxsize=4096)
+def _identify_on(raw: str, today: dt.date) -> IdentifierInfo:
+    return identify(raw, today)
+
+
+def identify_cached(raw: str) -> IdentifierInfo:
+    """`identify`, remembered: one record names the same code several times (validation, subject,
+    personal-data check) and a file repeats the deciding agency's code on every row. Keyed on the
+    date too, as a resident ID's birth date is checked against today."""
+    return _identify_on(raw, dt.date.today())
 
 
 @dataclass(frozen=True)
@@ -104,7 +118,7 @@ def _clean_enum(spec: FieldSpec, value: object) -> str:
 def _clean_code(spec: FieldSpec, value: object) -> str:
     # Subject codes get their full check when the subject is identified; here only the form.
     code = normalise(str(value))
-    info = identify(code)
+    info = identify_cached(code)
     if not (info.valid or info.only_check_failed or info.is_placeholder):
         raise ValueError(info.error or "代码无效")
     return code

@@ -50,79 +50,133 @@ class PeriodParams(Schema):
 
 @router.post("/checks", auth=IMPLEMENTER, summary="嵌入式核查：主体 + 业务事项 → 适用的奖惩措施")
 def post_check(request, payload: CheckIn):
-    made = services.check(actor=request.actor, department=department_of(request.auth), subject_code=payload.subject,
-                          matter=payload.matter)
+    made = services.check(
+        actor=request.actor, department=department_of(request.auth), subject_code=payload.subject, matter=payload.matter
+    )
     return made.answer
 
 
 @router.post("/checks/batch", auth=IMPLEMENTER, summary="批量核查（最多 10,000 个主体）")
 def post_batch(request, payload: BatchIn):
-    answers = services.check_batch(actor=request.actor, department=department_of(request.auth),
-                                   subject_codes=payload.subjects, matter=payload.matter)
+    answers = services.check_batch(
+        actor=request.actor,
+        department=department_of(request.auth),
+        subject_codes=payload.subjects,
+        matter=payload.matter,
+    )
     return {"results": answers}
 
 
-@router.get("/checks/{check_id}", auth=roles(Role.IMPLEMENTER, Role.CREDIT_OFFICE, Role.AUDITOR),
-            summary="核查记录及其校验（证明平台当日的答复）")
+@router.get(
+    "/checks/{check_id}",
+    auth=roles(Role.IMPLEMENTER, Role.CREDIT_OFFICE, Role.AUDITOR),
+    summary="核查记录及其校验（证明平台当日的答复）",
+)
 def get_check(request, check_id: str):
     user = request.auth
-    found = services.get_check(check_id, user.department,
-                               any_department=user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR))
+    found = services.get_check(
+        check_id, user.department, any_department=user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR)
+    )
     return {
         "answer": found.answer,
         "implementer": found.implementer.code,
         "checked_by": found.checked_by,
         "digest": found.digest,
         "genuine": services.verify(found),
-        "feedback": [{"measure": f.measure, "applied": f.applied, "note": f.note, "given_at": f.given_at}
-                     for f in found.feedback.all()],
+        "feedback": [
+            {"measure": f.measure, "applied": f.applied, "note": f.note, "given_at": f.given_at}
+            for f in found.feedback.all()
+        ],
     }
 
 
-@router.post("/checks/{check_id}/feedback", auth=IMPLEMENTER, response={201: dict},
-             summary="反馈措施落实情况（已落实 / 未落实及理由）")
+@router.post(
+    "/checks/{check_id}/feedback",
+    auth=IMPLEMENTER,
+    response={201: dict},
+    summary="反馈措施落实情况（已落实 / 未落实及理由）",
+)
 def post_feedback(request, check_id: str, payload: FeedbackIn):
-    feedback = services.give_feedback(actor=request.actor, department=department_of(request.auth), number=check_id,
-                                      measure=payload.measure, applied=payload.applied, note=payload.note)
-    return 201, {"check_id": check_id, "measure": feedback.measure, "applied": feedback.applied,
-                 "note": feedback.note, "given_at": feedback.given_at}
+    feedback = services.give_feedback(
+        actor=request.actor,
+        department=department_of(request.auth),
+        number=check_id,
+        measure=payload.measure,
+        applied=payload.applied,
+        note=payload.note,
+    )
+    return 201, {
+        "check_id": check_id,
+        "measure": feedback.measure,
+        "applied": feedback.applied,
+        "note": feedback.note,
+        "given_at": feedback.given_at,
+    }
 
 
-@router.get("/tasks", auth=roles(Role.IMPLEMENTER, Role.INITIATOR, Role.PROVIDER, Role.CREDIT_OFFICE),
-            summary="推送给本部门的名单变更任务")
+@router.get(
+    "/tasks",
+    auth=roles(Role.IMPLEMENTER, Role.INITIATOR, Role.PROVIDER, Role.CREDIT_OFFICE),
+    summary="推送给本部门的名单变更任务",
+)
 def list_tasks(request, params: Query[TaskParams]):
     if params.status not in Task.Status.values:
         raise InvalidInput(f"status 可选：{'、'.join(Task.Status.values)}", code="invalid_status")
-    tasks = (Task.objects.filter(department=department_of(request.auth), status=params.status)
-             .select_related("entry__list_type", "entry__subject").order_by("due_on", "id"))
+    tasks = (
+        Task.objects.filter(department=department_of(request.auth), status=params.status)
+        .select_related("entry__list_type", "entry__subject")
+        .order_by("due_on", "id")
+    )
     page = paginate(tasks, limit=params.limit, offset=params.offset)
     return {
-        "count": page.count, "limit": page.limit, "offset": page.offset,
+        "count": page.count,
+        "limit": page.limit,
+        "offset": page.offset,
         "items": [
             {
-                "id": t.pk, "action": t.action, "reason": t.reason, "created_at": t.created_at, "due_on": t.due_on,
+                "id": t.pk,
+                "action": t.action,
+                "reason": t.reason,
+                "created_at": t.created_at,
+                "due_on": t.due_on,
                 "status": t.status,
-                "entry": {"id": t.entry_id, "list_type": t.entry.list_type.code, "list_type_name": t.entry.list_type.name,
-                          "subject": {"code": t.entry.subject.public_code, "name": t.entry.subject.name},
-                          "status": t.entry.status, "starts_on": t.entry.starts_on, "ends_on": t.entry.ends_on},
+                "entry": {
+                    "id": t.entry_id,
+                    "list_type": t.entry.list_type.code,
+                    "list_type_name": t.entry.list_type.name,
+                    "subject": {"code": t.entry.subject.public_code, "name": t.entry.subject.name},
+                    "status": t.entry.status,
+                    "starts_on": t.entry.starts_on,
+                    "ends_on": t.entry.ends_on,
+                },
             }
             for t in page.items
         ],
     }
 
 
-@router.post("/tasks/{task_id}/close", auth=roles(Role.IMPLEMENTER, Role.INITIATOR, Role.PROVIDER, Role.CREDIT_OFFICE),
-             summary="办结任务（如撤销、到期类通知）")
+@router.post(
+    "/tasks/{task_id}/close",
+    auth=roles(Role.IMPLEMENTER, Role.INITIATOR, Role.PROVIDER, Role.CREDIT_OFFICE),
+    summary="办结任务（如撤销、到期类通知）",
+)
 def close_task(request, task_id: int, payload: CloseIn):
-    task = services.close_task(actor=request.actor, department=department_of(request.auth), task_id=task_id,
-                               note=payload.note)
+    task = services.close_task(
+        actor=request.actor, department=department_of(request.auth), task_id=task_id, note=payload.note
+    )
     return {"id": task.pk, "status": task.status, "done_at": task.done_at}
 
 
-@router.get("/loop/departments", auth=roles(Role.CREDIT_OFFICE, Role.INITIATOR, Role.AUDITOR),
-            summary="各部门闭环情况：核查、反馈率、反馈时长、任务逾期")
+@router.get(
+    "/loop/departments",
+    auth=roles(Role.CREDIT_OFFICE, Role.INITIATOR, Role.AUDITOR),
+    summary="各部门闭环情况：核查、反馈率、反馈时长、任务逾期",
+)
 def loop_departments(request, params: Query[PeriodParams]):
     if params.end < params.start:
         raise InvalidInput("结束日期早于开始日期", code="invalid_period")
-    return {"start": params.start, "end": params.end,
-            "departments": selectors.department_loop(params.start, params.end, clock.today())}
+    return {
+        "start": params.start,
+        "end": params.end,
+        "departments": selectors.department_loop(params.start, params.end, clock.today()),
+    }

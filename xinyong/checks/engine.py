@@ -60,15 +60,17 @@ def _entry_views(entries) -> dict[int, list[EntryView]]:
     by_subject: dict[int, list[EntryView]] = {}
     for entry in entries:
         origin = entry.derived_from
-        by_subject.setdefault(entry.subject_id, []).append(EntryView(
-            entry_id=entry.pk,
-            list_type=entry.list_type.code,
-            starts_on=entry.starts_on,
-            ends_on=entry.ends_on,
-            under_objection=entry.under_objection or bool(origin and origin.under_objection),
-            via_organisation=origin.subject.uscc if origin else None,
-            via_role=entry.via_role or None,
-        ))
+        by_subject.setdefault(entry.subject_id, []).append(
+            EntryView(
+                entry_id=entry.pk,
+                list_type=entry.list_type.code,
+                starts_on=entry.starts_on,
+                ends_on=entry.ends_on,
+                under_objection=entry.under_objection or bool(origin and origin.under_objection),
+                via_organisation=origin.subject.uscc if origin else None,
+                via_role=entry.via_role or None,
+            )
+        )
     return by_subject
 
 
@@ -90,13 +92,19 @@ def _measure_views() -> dict[str, list[MeasureView]]:
     )
     for measure in measures:
         view = MeasureView(
-            code=measure.code, name=measure.name, kind=measure.kind, force=measure.force, type=measure.type,
-            target=measure.target, matters=frozenset(m.code for m in measure.matters.all()),
+            code=measure.code,
+            name=measure.name,
+            kind=measure.kind,
+            force=measure.force,
+            type=measure.type,
+            target=measure.target,
+            matters=frozenset(m.code for m in measure.matters.all()),
             legal_basis=tuple(
                 " ".join(part for part in (b.basis.document_number, b.basis.title, b.article) if part)
                 for b in measure.measurebasis_set.all()
             ),
-            incentive_kind=measure.incentive_kind, implementing_department=measure.implementing_department_code,
+            incentive_kind=measure.incentive_kind,
+            implementing_department=measure.implementing_department_code,
         )
         for list_type in measure.list_types.all():
             by_list_type.setdefault(list_type.code, []).append(view)
@@ -109,6 +117,10 @@ def _measure_views() -> dict[str, list[MeasureView]]:
 class Snapshot:
     def __init__(self):
         self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything; the next check loads afresh (tests roll the database back under it)."""
         self.entries: dict[int, list[EntryView]] = {}
         self.measures: dict[str, list[MeasureView]] = {}
         self._subject_of_entry: dict[int, int] = {}
@@ -137,8 +149,9 @@ class Snapshot:
         # Re-read a window behind the watermark: a transaction that started earlier may commit its
         # change row after a later one was already seen (ids and times are not commit order).
         changes = list(
-            SnapshotChange.objects.filter(changed_at__gte=self._watermark - COMMIT_WINDOW)
-            .values_list("pk", "entry_id", "changed_at")
+            SnapshotChange.objects.filter(changed_at__gte=self._watermark - COMMIT_WINDOW).values_list(
+                "pk", "entry_id", "changed_at"
+            )
         )
         fresh = [c for c in changes if c[0] not in self._seen]
         self._seen = {c[0] for c in changes}

@@ -9,14 +9,16 @@ from .models import Check, Feedback, Task
 
 def entry_loop(entry_id: int, today: dt.date) -> list[dict]:
     """Per department, for one list entry: tasks pushed, closed, overdue; feedback given."""
-    tasks = Task.objects.filter(entry_id=entry_id).values("department__code", "department__name").annotate(
-        pushed=Count("id"),
-        closed=Count("id", filter=Q(status=Task.Status.DONE)),
-        overdue=Count("id", filter=Q(status=Task.Status.OPEN, due_on__lt=today)),
+    tasks = (
+        Task.objects.filter(entry_id=entry_id)
+        .values("department__code", "department__name")
+        .annotate(
+            pushed=Count("id"),
+            closed=Count("id", filter=Q(status=Task.Status.DONE)),
+            overdue=Count("id", filter=Q(status=Task.Status.OPEN, due_on__lt=today)),
+        )
     )
-    feedback = dict(
-        Feedback.objects.filter(entry_id=entry_id).values_list("department__code").annotate(n=Count("id"))
-    )
+    feedback = dict(Feedback.objects.filter(entry_id=entry_id).values_list("department__code").annotate(n=Count("id")))
     return [
         {
             "department": row["department__code"],
@@ -37,14 +39,27 @@ def department_loop(start: dt.date, end: dt.date, today: dt.date) -> list[dict]:
     per_department: dict[str, dict] = {}
 
     def row(code: str, name: str) -> dict:
-        return per_department.setdefault(code, {
-            "department": code, "department_name": name, "checks": 0, "restricted": 0, "measures_answered": 0,
-            "feedback": 0, "feedback_rate": None, "mean_feedback_hours": None,
-            "tasks_pushed": 0, "tasks_closed": 0, "tasks_overdue": 0,
-        })
+        return per_department.setdefault(
+            code,
+            {
+                "department": code,
+                "department_name": name,
+                "checks": 0,
+                "restricted": 0,
+                "measures_answered": 0,
+                "feedback": 0,
+                "feedback_rate": None,
+                "mean_feedback_hours": None,
+                "tasks_pushed": 0,
+                "tasks_closed": 0,
+                "tasks_overdue": 0,
+            },
+        )
 
     for item in checks.values("implementer__code", "implementer__name").annotate(
-        n=Count("id"), restricted=Count("id", filter=Q(result=Check.Result.RESTRICTED)), measures=Sum("measure_count"),
+        n=Count("id"),
+        restricted=Count("id", filter=Q(result=Check.Result.RESTRICTED)),
+        measures=Sum("measure_count"),
     ):
         target = row(item["implementer__code"], item["implementer__name"])
         target.update(checks=item["n"], restricted=item["restricted"], measures_answered=item["measures"] or 0)
@@ -56,7 +71,8 @@ def department_loop(start: dt.date, end: dt.date, today: dt.date) -> list[dict]:
         target["mean_feedback_hours"] = round(item["mean"].total_seconds() / 3600, 2) if item["mean"] else None
     tasks = Task.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
     for item in tasks.values("department__code", "department__name").annotate(
-        pushed=Count("id"), closed=Count("id", filter=Q(status=Task.Status.DONE)),
+        pushed=Count("id"),
+        closed=Count("id", filter=Q(status=Task.Status.DONE)),
         overdue=Count("id", filter=Q(status=Task.Status.OPEN, due_on__lt=today)),
     ):
         target = row(item["department__code"], item["department__name"])

@@ -31,6 +31,7 @@ NO_DISHONESTY = "no_dishonesty"  # the list type whose rewards apply to subjects
 
 # ---- answering a check -------------------------------------------------------------------------
 
+
 def _measure_answer(measure: engine.MeasureView, entry: engine.EntryView | None, list_type: str) -> dict:
     via = None
     if entry is not None and entry.via_organisation:
@@ -54,7 +55,10 @@ def _has_recent_dishonesty(subject: Subject, today: dt.date) -> bool:
 
     since = add_months(today, -12 * parameters.integer("no_dishonesty_years"))
     return Record.objects.filter(
-        subject=subject, category__counts_as_dishonesty=True, decision_date__gte=since, is_current=True,
+        subject=subject,
+        category__counts_as_dishonesty=True,
+        decision_date__gte=since,
+        is_current=True,
         status__in=(Record.Status.ACTIVE, Record.Status.UNDER_OBJECTION),
     ).exists()
 
@@ -71,8 +75,9 @@ def answer_for(snapshot: engine.Snapshot, subject: Subject | None, matter: str, 
             if measure.applies_to(matter, person=subject.is_person, derived=entry.via_organisation is not None):
                 measures.append(_measure_answer(measure, entry, entry.list_type))
                 negative = negative or measure.kind == "punishment"
-    clean_rewards = [m for m in snapshot.measures_of(NO_DISHONESTY)
-                     if m.applies_to(matter, person=subject.is_person, derived=False)]
+    clean_rewards = [
+        m for m in snapshot.measures_of(NO_DISHONESTY) if m.applies_to(matter, person=subject.is_person, derived=False)
+    ]
     if clean_rewards and not negative and not _has_recent_dishonesty(subject, today):
         measures.extend(_measure_answer(m, None, NO_DISHONESTY) for m in clean_rewards)
     live = [m for m in measures if not m["suspended"]]
@@ -106,23 +111,37 @@ class _Target:
     error: dict | None = None
 
 
-def _build_check(target: _Target, *, matter: str, department: Department, actor: Actor, now: dt.datetime,
-                 snapshot: engine.Snapshot) -> Check:
+def _build_check(
+    target: _Target, *, matter: str, department: Department, actor: Actor, now: dt.datetime, snapshot: engine.Snapshot
+) -> Check:
     result, measures = answer_for(snapshot, target.subject, matter, now.date())
     number = _check_number(now)
     subject = target.subject
     answer = {
         "check_id": number,
-        "subject": {"code": subject.public_code if subject else target.code,
-                    "name": subject.name if subject else None, "known": subject is not None},
+        "subject": {
+            "code": subject.public_code if subject else target.code,
+            "name": subject.name if subject else None,
+            "known": subject is not None,
+        },
         "matter": matter,
         "checked_at": now.isoformat(),
         "result": result,
         "measures": measures,
     }
-    return Check(number=number, implementer=department, checked_by=actor.name, subject=subject,
-                 subject_code=answer["subject"]["code"], matter=matter, checked_at=now, result=result,
-                 measure_count=sum(1 for m in measures if not m["suspended"]), answer=answer, digest=_digest(answer))
+    return Check(
+        number=number,
+        implementer=department,
+        checked_by=actor.name,
+        subject=subject,
+        subject_code=answer["subject"]["code"],
+        matter=matter,
+        checked_at=now,
+        result=result,
+        measure_count=sum(1 for m in measures if not m["suspended"]),
+        answer=answer,
+        digest=_digest(answer),
+    )
 
 
 def _resolve(codes: list[str]) -> list[_Target]:
@@ -151,8 +170,9 @@ def check(*, actor: Actor, department: Department, subject_code: str, matter: st
     [target] = _resolve([subject_code])
     if target.error:
         raise InvalidInput(f"主体代码无效：{target.error['message']}", code="invalid_identifier")
-    made = _build_check(target, matter=matter, department=department, actor=actor, now=clock.now(),
-                        snapshot=engine.SNAPSHOT.current())
+    made = _build_check(
+        target, matter=matter, department=department, actor=actor, now=clock.now(), snapshot=engine.SNAPSHOT.current()
+    )
     made.save()
     return made
 
@@ -175,8 +195,13 @@ def check_batch(*, actor: Actor, department: Department, subject_codes: list[str
         made.append(built)
         answers.append(built.answer)
     Check.objects.bulk_create(made, batch_size=2000)
-    audit(actor=actor, action="check.batch", object_type="check", object_id=matter,
-          after={"count": len(made), "invalid": len(answers) - len(made)})
+    audit(
+        actor=actor,
+        action="check.batch",
+        object_type="check",
+        object_id=matter,
+        after={"count": len(made), "invalid": len(answers) - len(made)},
+    )
     return answers
 
 
@@ -195,28 +220,43 @@ def verify(found: Check) -> bool:
 
 # ---- feedback ----------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def give_feedback(*, actor: Actor, department: Department, number: str, measure: str, applied: bool,
-                  note: str) -> Feedback:
+def give_feedback(
+    *, actor: Actor, department: Department, number: str, measure: str, applied: bool, note: str
+) -> Feedback:
     found = get_check(number, department)
     answered = {m["code"]: m for m in found.answer["measures"]}
     if measure not in answered:
-        raise InvalidInput(f"措施“{measure}”不在该次核查结果中；可反馈：{'、'.join(answered) or '无'}",
-                           code="measure_not_in_check")
+        raise InvalidInput(
+            f"措施“{measure}”不在该次核查结果中；可反馈：{'、'.join(answered) or '无'}", code="measure_not_in_check"
+        )
     if not applied and not note.strip():
         raise InvalidInput("未落实的措施须说明理由", code="reason_required")
     if Feedback.objects.filter(check_record=found, measure=measure).exists():
         raise Conflict("该措施已反馈", code="feedback_exists")
     entry_id = answered[measure]["source"]["entry_id"]
     feedback = Feedback.objects.create(
-        check_record=found, measure=measure, applied=applied, note=note.strip(), department=department,
-        entry_id=int(entry_id) if entry_id else None, given_by=actor.name, given_at=clock.now(),
+        check_record=found,
+        measure=measure,
+        applied=applied,
+        note=note.strip(),
+        department=department,
+        entry_id=int(entry_id) if entry_id else None,
+        given_by=actor.name,
+        given_at=clock.now(),
     )
     if entry_id:
         Task.objects.filter(department=department, entry_id=int(entry_id), status=Task.Status.OPEN).update(
-            status=Task.Status.DONE, done_at=feedback.given_at, done_note=f"已反馈核查 {number}")
-    audit(actor=actor, action="check.feedback", object_type="check", object_id=number,
-          after={"measure": measure, "applied": applied, "note": feedback.note})
+            status=Task.Status.DONE, done_at=feedback.given_at, done_note=f"已反馈核查 {number}"
+        )
+    audit(
+        actor=actor,
+        action="check.feedback",
+        object_type="check",
+        object_id=number,
+        after={"measure": measure, "applied": applied, "note": feedback.note},
+    )
     return feedback
 
 
@@ -244,8 +284,11 @@ def _implementing_codes(list_type_code: str) -> set[str]:
 
 def _recent_checkers(subject_ids: list[int], today: dt.date) -> set[int]:
     since = today - dt.timedelta(days=parameters.integer("recent_check_days"))
-    return set(Check.objects.filter(subject_id__in=subject_ids, checked_at__date__gte=since)
-               .values_list("implementer_id", flat=True))
+    return set(
+        Check.objects.filter(subject_id__in=subject_ids, checked_at__date__gte=since).values_list(
+            "implementer_id", flat=True
+        )
+    )
 
 
 def _feedback_due(today: dt.date) -> dt.date | None:
@@ -260,17 +303,21 @@ def push_entry_change(entry, *, action: str, derived=()) -> list[Task]:
     checked the subject (or its persons) recently, so a change after their check is not missed."""
     today = clock.today()
     subject_ids = [entry.subject_id, *(d.subject_id for d in derived)]
-    departments = set(Department.objects.filter(code__in=_implementing_codes(entry.list_type.code))
-                      .values_list("pk", flat=True))
+    departments = set(
+        Department.objects.filter(code__in=_implementing_codes(entry.list_type.code)).values_list("pk", flat=True)
+    )
     departments |= _recent_checkers(subject_ids, today)
     departments.discard(entry.initiator_id)
     now, due = clock.now(), _feedback_due(today)
-    tasks = [Task(department_id=pk, entry=entry, action=action, reason=PUSH_REASONS[action], created_at=now,
-                  due_on=due) for pk in sorted(departments)]
+    tasks = [
+        Task(department_id=pk, entry=entry, action=action, reason=PUSH_REASONS[action], created_at=now, due_on=due)
+        for pk in sorted(departments)
+    ]
     if action != "publish":
         # Earlier open tasks about this entry are overtaken by the new state.
         Task.objects.filter(entry=entry, status=Task.Status.OPEN).update(
-            status=Task.Status.DONE, done_at=now, done_note=f"已被后续变更（{action}）取代")
+            status=Task.Status.DONE, done_at=now, done_note=f"已被后续变更（{action}）取代"
+        )
     tasks.extend(_superior_notices(entry, action, now, due))
     Task.objects.bulk_create(tasks)
     return tasks
@@ -283,8 +330,16 @@ def _superior_notices(entry, action: str, now: dt.datetime, due: dt.date | None)
     body = Department.objects.filter(unified_code=entry.subject.uscc).select_related("parent").first()
     if body is None or body.parent is None:
         return []
-    return [Task(department=body.parent, entry=entry, action="superior_notice",
-                 reason=PUSH_REASONS["superior_notice"], created_at=now, due_on=due)]
+    return [
+        Task(
+            department=body.parent,
+            entry=entry,
+            action="superior_notice",
+            reason=PUSH_REASONS["superior_notice"],
+            created_at=now,
+            due_on=due,
+        )
+    ]
 
 
 @transaction.atomic

@@ -238,9 +238,7 @@ def _uscc_character_failure(code: str) -> dict | None:
             reason = "统一社会信用代码不使用I、O、S、V、Z"
         else:
             reason = "只能使用数字和除I、O、S、V、Z以外的大写英文字母"
-        return _failure(
-            "illegal_character", f"第{position}位字符“{_shown(char)}”不合法（{reason}）", position
-        )
+        return _failure("illegal_character", f"第{position}位字符“{_shown(char)}”不合法（{reason}）", position)
     return None
 
 
@@ -263,9 +261,7 @@ def _org_code_failure(code: str) -> dict | None:
     expected, actual = org_code_check_char(code[8:16]), code[16]
     if expected == actual:
         return None
-    return _failure(
-        "bad_org_code_check", f"组织机构代码校验码应为“{expected}”，实际为“{actual}”", 17, expected
-    )
+    return _failure("bad_org_code_check", f"组织机构代码校验码应为“{expected}”，实际为“{actual}”", 17, expected)
 
 
 def _uscc_check_failure(code: str) -> dict | None:
@@ -289,12 +285,8 @@ def _uscc_parts(code: str) -> dict:
 
 
 def _placeholder_info(code: str) -> IdentifierInfo:
-    message = (
-        f"“{PLACEHOLDER_USCC}”是无统一社会信用代码个体工商户的占位代码，该主体应以经营者身份证号码和姓名标识"
-    )
-    return IdentifierInfo(
-        code=code, type="uscc", valid=False, is_placeholder=True, **_failure("placeholder", message)
-    )
+    message = f"“{PLACEHOLDER_USCC}”是无统一社会信用代码个体工商户的占位代码，该主体应以经营者身份证号码和姓名标识"
+    return IdentifierInfo(code=code, type="uscc", valid=False, is_placeholder=True, **_failure("placeholder", message))
 
 
 def parse_uscc(raw: str) -> IdentifierInfo:
@@ -325,9 +317,7 @@ def _resident_character_failure(code: str) -> dict | None:
             reason = "校验码应为数字或X"
         else:
             continue
-        return _failure(
-            "illegal_character", f"第{position}位字符“{_shown(char)}”不合法（{reason}）", position
-        )
+        return _failure("illegal_character", f"第{position}位字符“{_shown(char)}”不合法（{reason}）", position)
     return None
 
 

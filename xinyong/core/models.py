@@ -95,7 +95,6 @@ class CalendarDay(models.Model):
         return parent.year if parent is not None else None
 
 
-
 class Parameter(models.Model):
     """A rule figure the credit office sets for its place (periods, ratios, deadlines): data, not code.
     Defaults are seeded by migrations; `xinyong.core.parameters.value(code)` reads them."""

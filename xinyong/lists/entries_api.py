@@ -61,28 +61,40 @@ def entry_body(entry: ListEntry) -> dict:
         "under_objection": entry.under_objection,
         "derived_from": entry.derived_from_id,
         "via_role": entry.via_role or None,
-        "derived": [{"id": d.pk, "subject": d.subject.public_code, "via_role": d.via_role}
-                    for d in entry.derived_entries.select_related("subject")],
+        "derived": [
+            {"id": d.pk, "subject": d.subject.public_code, "via_role": d.via_role}
+            for d in entry.derived_entries.select_related("subject")
+        ],
     }
 
 
-@router.post("/list-entries", auth=roles(Role.INITIATOR), response={201: dict},
-             summary="认定并发布名单条目（仅该名单类型的认定部门）")
+@router.post(
+    "/list-entries",
+    auth=roles(Role.INITIATOR),
+    response={201: dict},
+    summary="认定并发布名单条目（仅该名单类型的认定部门）",
+)
 def create_entry(request, payload: EntryIn):
     data = services.EntryInput(**{**payload.dict(), "records": tuple(payload.records)})
     entry = services.create_entry(actor=request.actor, user=request.auth, data=data)
     return 201, entry_body(entry)
 
 
-@router.post("/list-entries/{entry_id}/revoke", auth=roles(Role.INITIATOR, Role.CREDIT_OFFICE),
-             summary="撤销名单条目（须说明理由；措施终止并推送实施部门）")
+@router.post(
+    "/list-entries/{entry_id}/revoke",
+    auth=roles(Role.INITIATOR, Role.CREDIT_OFFICE),
+    summary="撤销名单条目（须说明理由；措施终止并推送实施部门）",
+)
 def revoke_entry(request, entry_id: int, payload: RevokeIn):
     entry = services.revoke_entry(actor=request.actor, user=request.auth, entry_id=entry_id, reason=payload.reason)
     return entry_body(entry)
 
 
-@router.get("/list-entries", auth=roles(Role.INITIATOR, Role.CREDIT_OFFICE, Role.IMPLEMENTER, Role.AUDITOR),
-            summary="名单条目列表")
+@router.get(
+    "/list-entries",
+    auth=roles(Role.INITIATOR, Role.CREDIT_OFFICE, Role.IMPLEMENTER, Role.AUDITOR),
+    summary="名单条目列表",
+)
 def list_entries(request, params: Query[EntryParams]):
     entries = ListEntry.objects.select_related("list_type", "subject", "initiator").order_by("-id")
     if params.list_type:
@@ -94,16 +106,32 @@ def list_entries(request, params: Query[EntryParams]):
 
         entries = entries.filter(subject=get_by_code(params.subject))
     page = paginate(entries, limit=params.limit, offset=params.offset)
-    return {"count": page.count, "limit": page.limit, "offset": page.offset,
-            "items": [entry_body(e) for e in page.items]}
+    return {
+        "count": page.count,
+        "limit": page.limit,
+        "offset": page.offset,
+        "items": [entry_body(e) for e in page.items],
+    }
 
 
-@router.get("/list-entries/{entry_id}", auth=roles(Role.INITIATOR, Role.CREDIT_OFFICE, Role.IMPLEMENTER, Role.AUDITOR),
-            summary="名单条目详情：变更记录与闭环情况")
+@router.get(
+    "/list-entries/{entry_id}",
+    auth=roles(Role.INITIATOR, Role.CREDIT_OFFICE, Role.IMPLEMENTER, Role.AUDITOR),
+    summary="名单条目详情：变更记录与闭环情况",
+)
 def get_entry(request, entry_id: int):
     entry = services.get_entry(entry_id)
     body = entry_body(entry)
-    body["events"] = [{"action": e.action, "actor": e.actor, "department": e.department, "reason": e.reason,
-                       "status_after": e.status_after, "occurred_at": e.occurred_at} for e in entry.events.all()]
+    body["events"] = [
+        {
+            "action": e.action,
+            "actor": e.actor,
+            "department": e.department,
+            "reason": e.reason,
+            "status_after": e.status_after,
+            "occurred_at": e.occurred_at,
+        }
+        for e in entry.events.all()
+    ]
     body["loop"] = entry_loop(entry.pk, clock.today())
     return body

@@ -1,4 +1,25 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+
+# How an entry may leave the list before its period ends (credit repair methods, R21; 002 §15, 000 §20).
+EXIT_CONDITIONS = {
+    "obligations_performed": "履行法定义务",
+    "credit_commitment": "作出信用承诺",
+    "rectified": "完成整改、纠正失信行为",
+    "training": "参加信用修复专题培训",
+    "credit_report": "提交信用报告",
+    "public_service": "参加公益慈善活动",
+}
+# Whom an organisation's entry reaches (落实到人, R13; 000 §13, 001 三（六）): roles of subjects.Relation.
+PERSON_ROLES = {
+    "legal_representative": "法定代表人",
+    "principal": "主要负责人",
+    "director": "董事",
+    "supervisor": "监事",
+    "senior_manager": "高级管理人员",
+    "actual_controller": "实际控制人",
+    "directly_responsible": "直接责任人",
+}
 
 
 class ListType(models.Model):
@@ -38,6 +59,22 @@ class ListType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        errors = {}
+        unknown = [c for c in self.early_exit_conditions or [] if c not in EXIT_CONDITIONS]
+        if unknown:
+            errors["early_exit_conditions"] = f"未知的提前移出条件：{unknown}，可选：{list(EXIT_CONDITIONS)}"
+        unknown = [r for r in self.person_roles or [] if r not in PERSON_ROLES]
+        if unknown:
+            errors["person_roles"] = f"未知的角色：{unknown}，可选：{list(PERSON_ROLES)}"
+        if self.person_level and not self.person_roles:
+            errors["person_roles"] = "落实到人时须选择至少一个角色"
+        low, default, high = self.min_period_months, self.default_period_months, self.max_period_months
+        if high is not None and any(v is not None and v > high for v in (low, default)):
+            errors["max_period_months"] = "最长期限不得短于最短期限和默认期限"
+        if errors:
+            raise ValidationError(errors)
 
 
 class ListEntry(models.Model):

@@ -2,9 +2,12 @@
 for supervision only, 002 §8, and stay internal)."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Q
 
+from xinyong.checks import engine
 from xinyong.core import clock
 from xinyong.subjects.models import Subject
 
@@ -15,7 +18,9 @@ PUBLIC_KINDS = ("red", "black")
 
 def public_entries(on: dt.date):
     return ListEntry.objects.filter(
-        status=ListEntry.Status.ACTIVE, list_type__kind__in=PUBLIC_KINDS, starts_on__lte=on,
+        status=ListEntry.Status.ACTIVE,
+        list_type__kind__in=PUBLIC_KINDS,
+        starts_on__lte=on,
     ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
 
 
@@ -33,12 +38,65 @@ def public_entry(entry: ListEntry) -> dict:
         "ends_on": entry.ends_on,
         "under_objection": entry.under_objection,
         "via": {"organisation": entry.derived_from.subject.public_code, "role": entry.via_role}
-        if entry.derived_from_id else None,
+        if entry.derived_from_id
+        else None,
     }
 
 
+def _in_force_on(day: dt.date, subject: Subject):
+    moment = dt.datetime.combine(day, dt.time.max, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    entries = (
+        ListEntry.objects.filter(
+            subject=subject,
+            list_type__kind__in=PUBLIC_KINDS,
+            created_at__lte=moment,
+            starts_on__lte=day,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=moment))
+    )
+    return entries, moment
+
+
+def _under_objection_at(entry: ListEntry, moment: dt.datetime) -> bool:
+    flag = False
+    for event in entry.events.all():
+        if event.occurred_at > moment:
+            break
+        if event.action in ("objection", "resume"):
+            flag = event.action == "objection"
+    return flag
+
+
+def _measures(entry: ListEntry, suspended: bool) -> list[dict]:
+    """The measures an entry carries, in every business matter (what implementers must apply)."""
+    person = entry.subject.is_person or entry.derived_from_id is not None
+    return [
+        {
+            "code": m.code,
+            "name": m.name,
+            "kind": m.kind,
+            "force": m.force,
+            "type": m.type,
+            "legal_basis": list(m.legal_basis),
+            "matters": sorted(m.matters),
+            "suspended": suspended,
+        }
+        for m in engine.SNAPSHOT.current().measures_of(entry.list_type.code)
+        if m.target in (("person", "both") if person else ("organisation", "both"))
+    ]
+
+
 def public_entries_section(subject: Subject, as_of: dt.date | None) -> tuple[str, list]:
-    entries = public_entries(as_of or clock.today()).filter(subject=subject).select_related(
-        "list_type", "initiator", "derived_from__subject"
-    ).order_by("-decided_on", "-id")[:50]
-    return "list_entries", [public_entry(e) for e in entries]
+    related = ("list_type", "initiator", "derived_from__subject", "subject")
+    if as_of is None:
+        entries = public_entries(clock.today()).filter(subject=subject)
+        found = entries.select_related(*related).order_by("-decided_on", "-id")[:50]
+        return "list_entries", [{**public_entry(e), "measures": _measures(e, e.under_objection)} for e in found]
+    entries, moment = _in_force_on(as_of, subject)
+    found = entries.select_related(*related).prefetch_related("events").order_by("-decided_on", "-id")[:50]
+    result = []
+    for entry in found:
+        suspended = _under_objection_at(entry, moment)
+        result.append({**public_entry(entry), "under_objection": suspended, "measures": _measures(entry, suspended)})
+    return "list_entries", result

@@ -63,8 +63,10 @@ def _period(list_type: ListType, data: EntryInput) -> tuple[dt.date, dt.date | N
     if ends is not None and list_type.max_period_months:
         longest = add_months(starts, list_type.max_period_months) - dt.timedelta(days=1)
         if ends > longest:
-            raise InvalidInput(f"“{list_type.name}”期限最长{list_type.max_period_months}个月，截止日期不得晚于{longest}",
-                               code="period_too_long")
+            raise InvalidInput(
+                f"“{list_type.name}”期限最长{list_type.max_period_months}个月，截止日期不得晚于{longest}",
+                code="period_too_long",
+            )
     return starts, ends
 
 
@@ -77,8 +79,9 @@ def _validate(data: EntryInput, today: dt.date) -> None:
     if data.decided_on > today:
         problems.append({"field": "decided_on", "message": "认定日期不能晚于今天"})
     if problems:
-        raise InvalidInput("名单认定信息不完整：" + "；".join(p["message"] for p in problems),
-                           code="invalid_entry", details=problems)
+        raise InvalidInput(
+            "名单认定信息不完整：" + "；".join(p["message"] for p in problems), code="invalid_entry", details=problems
+        )
 
 
 def _cited_records(subject: Subject, ids: tuple[int, ...]) -> list[Record]:
@@ -90,8 +93,15 @@ def _cited_records(subject: Subject, ids: tuple[int, ...]) -> list[Record]:
 
 
 def _event(entry: ListEntry, action: str, actor: Actor, reason: str = "") -> None:
-    ListEntryEvent.objects.create(entry=entry, action=action, actor=actor.name, department=actor.department,
-                                  reason=reason[:500], status_after=entry.status, occurred_at=clock.now())
+    ListEntryEvent.objects.create(
+        entry=entry,
+        action=action,
+        actor=actor.name,
+        department=actor.department,
+        reason=reason[:500],
+        status_after=entry.status,
+        occurred_at=clock.now(),
+    )
 
 
 def _derive_person_entries(entry: ListEntry, actor: Actor) -> list[ListEntry]:
@@ -102,17 +112,27 @@ def _derive_person_entries(entry: ListEntry, actor: Actor) -> list[ListEntry]:
     on = entry.conduct_on or entry.decided_on
     derived, seen = [], set()
     by_priority = {role: i for i, role in enumerate(list_type.person_roles)}
-    relations = sorted(relations_of_role(entry.subject, set(list_type.person_roles), on),
-                       key=lambda r: by_priority[r.role])
+    relations = sorted(
+        relations_of_role(entry.subject, set(list_type.person_roles), on), key=lambda r: by_priority[r.role]
+    )
     for relation in relations:
         if relation.member_id in seen or not relation.member.is_person:
             continue
         seen.add(relation.member_id)
         person_entry = ListEntry.objects.create(
-            list_type=list_type, subject=relation.member, initiator=entry.initiator,
-            document_number=entry.document_number, basis=entry.basis, reason=entry.reason,
-            decided_on=entry.decided_on, conduct_on=entry.conduct_on, starts_on=entry.starts_on,
-            ends_on=entry.ends_on, derived_from=entry, via_role=relation.role, created_by=actor.name,
+            list_type=list_type,
+            subject=relation.member,
+            initiator=entry.initiator,
+            document_number=entry.document_number,
+            basis=entry.basis,
+            reason=entry.reason,
+            decided_on=entry.decided_on,
+            conduct_on=entry.conduct_on,
+            starts_on=entry.starts_on,
+            ends_on=entry.ends_on,
+            derived_from=entry,
+            via_role=relation.role,
+            created_by=actor.name,
             created_at=entry.created_at,
         )
         _event(person_entry, "derive", actor, f"{relation.get_role_display()}，随{entry.subject.name}列入")
@@ -140,24 +160,44 @@ def create_entry(*, actor: Actor, user: User, data: EntryInput) -> ListEntry:
     _validate(data, today)
     subject = get_by_code(data.subject)
     starts, ends = _period(list_type, data)
-    duplicate = ListEntry.objects.filter(list_type=list_type, subject=subject, status=ListEntry.Status.ACTIVE,
-                                         document_number=data.document_number.strip(), derived_from__isnull=True)
+    duplicate = ListEntry.objects.filter(
+        list_type=list_type,
+        subject=subject,
+        status=ListEntry.Status.ACTIVE,
+        document_number=data.document_number.strip(),
+        derived_from__isnull=True,
+    )
     if duplicate.exists():
-        raise Conflict("该主体已依同一文书列入该名单", code="duplicate_entry",
-                       details=[{"entry_id": duplicate.first().pk}])
+        raise Conflict(
+            "该主体已依同一文书列入该名单", code="duplicate_entry", details=[{"entry_id": duplicate.first().pk}]
+        )
     records = _cited_records(subject, data.records)
     entry = ListEntry.objects.create(
-        list_type=list_type, subject=subject, initiator=department, document_number=data.document_number.strip(),
-        basis=data.basis.strip(), reason=data.reason.strip(), decided_on=data.decided_on, conduct_on=data.conduct_on,
-        starts_on=starts, ends_on=ends, created_by=actor.name, created_at=clock.now(),
+        list_type=list_type,
+        subject=subject,
+        initiator=department,
+        document_number=data.document_number.strip(),
+        basis=data.basis.strip(),
+        reason=data.reason.strip(),
+        decided_on=data.decided_on,
+        conduct_on=data.conduct_on,
+        starts_on=starts,
+        ends_on=ends,
+        created_by=actor.name,
+        created_at=clock.now(),
     )
     entry.records.set(records)
     _event(entry, "create", actor, data.reason)
     derived = _derive_person_entries(entry, actor)
     engine.note_entry_changes([entry.pk, *(d.pk for d in derived)])
     push_entry_change(entry, action="publish", derived=derived)
-    audit(actor=actor, action="list_entry.create", object_type="list_entry", object_id=entry.pk,
-          after={**snapshot_of(entry), "derived": [d.pk for d in derived]})
+    audit(
+        actor=actor,
+        action="list_entry.create",
+        object_type="list_entry",
+        object_id=entry.pk,
+        after={**snapshot_of(entry), "derived": [d.pk for d in derived]},
+    )
     return entry
 
 
@@ -186,17 +226,45 @@ def revoke_entry(*, actor: Actor, user: User, entry_id: int, reason: str) -> Lis
         raise InvalidInput("撤销须说明理由", code="reason_required")
     entry = get_entry(entry_id)
     if entry.derived_from_id:
-        raise InvalidInput("个人条目随所属组织的条目撤销，请撤销原条目", code="derived_entry",
-                           details=[{"entry_id": entry.derived_from_id}])
+        raise InvalidInput(
+            "个人条目随所属组织的条目撤销，请撤销原条目",
+            code="derived_entry",
+            details=[{"entry_id": entry.derived_from_id}],
+        )
     if user.department_id != entry.initiator_id and not user.has_role(Role.CREDIT_OFFICE):
         raise Forbidden("只有认定部门可以撤销该条目", code="not_list_initiator")
     if entry.status != ListEntry.Status.ACTIVE:
         raise InvalidInput(f"该条目已{entry.get_status_display()}", code="entry_not_active")
-    ended = _end(entry, status=ListEntry.Status.REVOKED, actor=actor, reason=reason.strip(), action="revoke")
-    push_entry_change(entry, action="revoke", derived=ended[1:])
-    audit(actor=actor, action="list_entry.revoke", object_type="list_entry", object_id=entry.pk,
-          before={"status": ListEntry.Status.ACTIVE}, after={"status": entry.status, "reason": reason.strip()})
+    return end_entry(entry, status=ListEntry.Status.REVOKED, actor=actor, reason=reason.strip(), action="revoke")
+
+
+def end_entry(entry: ListEntry, *, status: str, actor: Actor, reason: str, action: str) -> ListEntry:
+    """End an active entry (revoked, expired, or exited by repair): measures stop, implementers are told."""
+    ended = _end(entry, status=status, actor=actor, reason=reason, action=action)
+    push_entry_change(entry, action="expire" if action == "expire" else "revoke", derived=ended[1:])
+    audit(
+        actor=actor,
+        action=f"list_entry.{action}",
+        object_type="list_entry",
+        object_id=entry.pk,
+        before={"status": ListEntry.Status.ACTIVE},
+        after={"status": entry.status, "reason": reason},
+    )
     return entry
+
+
+def set_under_objection(entry: ListEntry, flag: bool, *, actor: Actor, reason: str) -> None:
+    """Suspend (objection filed) or resume (objection rejected) the measures of an entry and of the
+    person entries derived from it; implementers are told either way."""
+    if entry.under_objection == flag:
+        return
+    entry.under_objection = flag
+    entry.save(update_fields=["under_objection"])
+    _event(entry, "objection" if flag else "resume", actor, reason)
+    derived = list(entry.derived_entries.filter(status=ListEntry.Status.ACTIVE))
+    engine.note_entry_changes([entry.pk, *(d.pk for d in derived)])
+    if entry.status == ListEntry.Status.ACTIVE:
+        push_entry_change(entry, action="suspend" if flag else "resume", derived=derived)
 
 
 def expire_entries(*, today: dt.date) -> dict:
@@ -206,9 +274,6 @@ def expire_entries(*, today: dt.date) -> dict:
     expired = 0
     for entry in due.select_related("list_type", "subject"):
         with transaction.atomic():
-            ended = _end(entry, status=ListEntry.Status.EXPIRED, actor=actor, reason="惩戒期限届满", action="expire")
-            push_entry_change(entry, action="expire", derived=ended[1:])
-            audit(actor=actor, action="list_entry.expire", object_type="list_entry", object_id=entry.pk,
-                  after={"ends_on": entry.ends_on})
+            end_entry(entry, status=ListEntry.Status.EXPIRED, actor=actor, reason="惩戒期限届满", action="expire")
         expired += 1
     return {"expired": expired}

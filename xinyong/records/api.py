@@ -1,6 +1,7 @@
 import datetime as dt
 
-from ninja import Query, Router, Schema
+from django.http import StreamingHttpResponse
+from ninja import File, Form, Query, Router, Schema, UploadedFile
 from pydantic import Field
 
 from xinyong.accounts.auth import roles
@@ -9,9 +10,10 @@ from xinyong.accounts.selectors import department_of
 from xinyong.audit.services import record as audit
 from xinyong.core import clock
 from xinyong.core.errors import Forbidden, InvalidInput, NotFound
+from xinyong.core.pagination import paginate
 
-from . import selectors, services
-from .models import Record
+from . import imports, selectors, services
+from .models import ImportJob, Record
 
 router = Router(tags=["信用信息归集"])
 
@@ -128,3 +130,115 @@ def publicity_timeliness(request, params: Query[PeriodParams]):
         department = department_of(user).code  # a provider sees its own figures only
     rows = selectors.timeliness(start=params.start, end=params.end, today=clock.today(), department_code=department)
     return {"start": params.start, "end": params.end, "today": clock.today(), "departments": rows}
+
+
+# --- bulk import (R3) -------------------------------------------------------------------------------
+
+IMPORT_READERS = roles(Role.PROVIDER, Role.CREDIT_OFFICE, Role.AUDITOR)
+
+
+class ImportErrorParams(Schema):
+    limit: int = Field(50, description="每页错误行数（1–100）")
+    offset: int = 0
+
+
+class ImportListParams(Schema):
+    status: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+def _job_body(job: ImportJob) -> dict:
+    return {
+        "id": job.pk,
+        "category": job.category.code,
+        "provider": job.provider.code,
+        "file_name": job.file_name,
+        "file_sha256": job.file_sha256,
+        "format": job.file_format,
+        "encoding": job.encoding,
+        "status": job.status,
+        "message": job.message,
+        "total_rows": job.total_rows,
+        "processed_rows": job.processed_rows,
+        "next_line": job.next_line,
+        "progress": job.progress,
+        "counts": imports.counts(job),
+        "created_by": job.created_by,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "errors_url": f"/api/v1/imports/{job.pk}/errors.csv",
+    }
+
+
+@router.post(
+    "/imports",
+    auth=roles(Role.PROVIDER),
+    response={201: dict},
+    summary="批量导入：上传 CSV（UTF-8 或 GBK）或 XLSX 文件，后台逐批处理",
+)
+def post_import(
+    request,
+    file: File[UploadedFile] = None,
+    category: Form[str] = None,
+):
+    """multipart/form-data：`file` 为 CSV（UTF-8 或 GBK）或 XLSX 文件，表头用 CF_*/XK_* 交换字段名或中文列名；
+    `category` 为信息类别编码（见 GET /categories）。"""
+    provider = department_of(request.auth)
+    if file is None:
+        raise InvalidInput("请以 multipart/form-data 上传文件（字段 file）", code="file_required")
+    if not category:
+        raise InvalidInput("请指定信息类别（表单字段 category）", code="category_required")
+    limit = imports.max_upload_bytes()
+    if file.size is not None and file.size > limit:
+        raise imports.TooLarge(
+            f"文件超过大小上限 {limit // (1024 * 1024)} MB；请拆分后分批导入", details=[{"limit_bytes": limit}]
+        )
+    job = imports.start_import(
+        actor=request.actor,
+        provider=provider,
+        category_code=category.strip(),
+        chunks=file.chunks(),
+        file_name=file.name or "",
+    )
+    imports.enqueue(job)
+    job.refresh_from_db()
+    return 201, _job_body(job)
+
+
+@router.get("/imports", auth=IMPORT_READERS, summary="导入任务列表（提供单位只看本部门）")
+def list_imports(request, params: Query[ImportListParams]):
+    jobs = imports.visible_jobs(request.auth).order_by("-id")
+    if params.status:
+        jobs = jobs.filter(status=params.status)
+    page = paginate(jobs, limit=params.limit, offset=params.offset)
+    items = [_job_body(j) for j in page.items]
+    return {"count": page.count, "limit": page.limit, "offset": page.offset, "items": items}
+
+
+@router.get("/imports/{job_id}", auth=IMPORT_READERS, summary="导入任务：进度、计数与错误行（分页）")
+def get_import(request, job_id: int, params: Query[ImportErrorParams]):
+    job = imports.job_for(request.auth, job_id)
+    if request.auth.department_id != job.provider_id:  # another department's job: a non-public read
+        audit(actor=request.actor, action="import.read", object_type="import_job", object_id=job.pk)
+    page = paginate(job.row_errors.order_by("line", "id"), limit=params.limit, offset=params.offset, max_offset=100_000)
+    body = _job_body(job)
+    body["errors"] = {
+        "count": page.count,
+        "limit": page.limit,
+        "offset": page.offset,
+        "items": [{"line": e.line, "column": e.column, "reason": e.reason} for e in page.items],
+    }
+    return body
+
+
+@router.get(
+    "/imports/{job_id}/errors.csv", auth=IMPORT_READERS, summary="下载错误行（CSV，UTF-8 带 BOM，Excel 可直接打开）"
+)
+def import_errors_csv(request, job_id: int):
+    job = imports.job_for(request.auth, job_id)
+    audit(actor=request.actor, action="import.errors_read", object_type="import_job", object_id=job.pk)
+    response = StreamingHttpResponse(imports.error_csv_chunks(job), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response

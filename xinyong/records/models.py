@@ -134,3 +134,21 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category_id}:{self.decision_number or self.pk}"
+
+
+class RecordEvent(models.Model):
+    """Every status change of a record, so `as_of` can say what was public on a past date (R22 history)."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField("变更后状态", max_length=20, choices=Record.Status.choices)
+    published = models.BooleanField("变更后是否公示")
+    reason = models.CharField("原因", max_length=500, blank=True)
+    actor = models.CharField("操作人", max_length=150)
+    occurred_at = models.DateTimeField("时间", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信用信息变更记录"
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}:{self.status}"

@@ -10,11 +10,11 @@ import json
 from dataclasses import dataclass, field
 
 from xinyong.catalog.models import Category
+from xinyong.catalog.schema import CompiledSchema, FieldError, identify_cached
 from xinyong.catalog.selectors import severity_rule
-from xinyong.catalog.schema import CompiledSchema, FieldError
 from xinyong.core import calendar, crypto
 from xinyong.core.dates import add_months
-from xinyong.core.identifiers import PLACEHOLDER_USCC, identify
+from xinyong.core.identifiers import PLACEHOLDER_USCC
 from xinyong.core.masking import mask_id_number
 from xinyong.subjects.models import Subject
 from xinyong.subjects.services import SubjectRef, business_key, person_key
@@ -49,7 +49,7 @@ def _protect_personal(schema: CompiledSchema, clean: dict) -> tuple[dict, dict, 
     secret = {}
     for name, value in clean.items():
         spec = schema.by_name[name]
-        if spec.personal or (spec.type == "code" and identify(str(value)).type == "resident_id"):
+        if spec.personal or (spec.type == "code" and identify_cached(str(value)).type == "resident_id"):
             secret[name] = str(value)
     if not secret:
         return clean, {}, ""
@@ -67,7 +67,7 @@ def _kind_for_uscc(code: str, declared: str | None) -> str:
 
 
 def _person_ref(person_id: str, name: str, column: str) -> SubjectRef | FieldError:
-    info = identify(person_id)
+    info = identify_cached(person_id)
     if info.type != "resident_id" or not info.valid:
         return FieldError(column, f"身份证号码无效：{info.error or '不是居民身份证号码'}")
     return SubjectRef(key=person_key(info.code), kind=Subject.Kind.NATURAL_PERSON, name=name, person_id=info.code)
@@ -84,7 +84,7 @@ def identify_subject(category: Category, clean: dict, *, allow_unverified: bool)
         column = mapping.get("person_id", code_column)
         return _person_ref(clean.get(column, "") or code, name, column)
     if code and code != PLACEHOLDER_USCC:
-        info = identify(code)
+        info = identify_cached(code)
         if info.type == "resident_id":
             return _person_ref(code, name, code_column)
         if not (info.valid or (allow_unverified and info.only_check_failed)):

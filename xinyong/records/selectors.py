@@ -53,23 +53,68 @@ def public_record(record: Record, subject: Subject | None = None) -> dict:
     }
 
 
-def public_records_section(subject: Subject, as_of: dt.date | None) -> tuple[str, list]:
-    on = as_of or clock.today()
-    visible = publicly_visible(on).filter(subject=subject).select_related("category", "provider")
-    counts = dict(visible.values_list("category__code").annotate(n=Count("id")).values_list("category__code", "n"))
-    groups = []
-    for code, total in sorted(counts.items()):
-        items = visible.filter(category__code=code).order_by("-decision_date", "-id")[:PROFILE_RECORDS_PER_CATEGORY]
-        items = list(items)
-        groups.append(
-            {
-                "category": code,
-                "category_name": items[0].category.name,
-                "count": total,
-                "items": [public_record(r, subject) for r in items],
-            }
+def _end_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.max, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _status_on(record: Record, moment: dt.datetime) -> str:
+    """A record's status at a past moment, from its change history (events are prefetched, in order)."""
+    status = Record.Status.ACTIVE
+    for event in record.events.all():
+        if event.occurred_at > moment:
+            break
+        status = event.status
+    return status
+
+
+def visible_on(subject: Subject, day: dt.date) -> list[Record]:
+    """What anyone could see of a subject on a past day (disputes, audits): released by then, inside
+    its publication period, and in a public status at the end of that day."""
+    moment = _end_of(day)
+    candidates = (
+        Record.objects.filter(
+            subject=subject, category__disclosure=Disclosure.PUBLIC, published_at__lte=moment, received_at__lte=moment
         )
-    return "records", groups
+        .filter(Q(publication_ends_on__isnull=True) | Q(publication_ends_on__gte=day))
+        .select_related("category", "provider")
+        .prefetch_related("events")
+        .order_by("-decision_date", "-id")[:500]
+    )
+    return [r for r in candidates if _status_on(r, moment) in PUBLIC_STATUSES]
+
+
+def _grouped(records: list[Record], subject: Subject, counts: dict[str, int]) -> list[dict]:
+    groups: dict[str, dict] = {}
+    for record in records:
+        group = groups.setdefault(
+            record.category.code,
+            {
+                "category": record.category.code,
+                "category_name": record.category.name,
+                "count": counts.get(record.category.code, 0),
+                "items": [],
+            },
+        )
+        if len(group["items"]) < PROFILE_RECORDS_PER_CATEGORY:
+            group["items"].append(public_record(record, subject))
+    return [groups[code] for code in sorted(groups)]
+
+
+def public_records_section(subject: Subject, as_of: dt.date | None) -> tuple[str, list]:
+    if as_of is not None:
+        records = visible_on(subject, as_of)
+        counts: dict[str, int] = {}
+        for record in records:
+            counts[record.category.code] = counts.get(record.category.code, 0) + 1
+        return "records", _grouped(records, subject, counts)
+    visible = publicly_visible(clock.today()).filter(subject=subject).select_related("category", "provider")
+    counts = dict(visible.values_list("category__code").annotate(n=Count("id")).values_list("category__code", "n"))
+    latest = []
+    for code in counts:
+        latest.extend(
+            visible.filter(category__code=code).order_by("-decision_date", "-id")[:PROFILE_RECORDS_PER_CATEGORY]
+        )
+    return "records", _grouped(latest, subject, counts)
 
 
 def department_record(record: Record) -> dict:

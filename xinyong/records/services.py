@@ -4,7 +4,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from xinyong.accounts.models import Department
 from xinyong.audit.services import Actor
@@ -15,7 +14,7 @@ from xinyong.core import calendar, clock
 from xinyong.core.errors import Forbidden, InvalidInput, NotFound
 from xinyong.subjects.services import ensure_subjects
 
-from .models import Channel, ImportJob, Record
+from .models import Channel, ImportJob, Record, RecordEvent
 from .preparation import Prepared, prepare
 
 CREATED, VERSION, DUPLICATE = "created", "version", "duplicate"
@@ -51,11 +50,13 @@ def _decision_key(decision_number: str) -> str:
 def _load_batch_state(category: Category, provider: Department, rows: list[Prepared]) -> _Batch:
     hashes = {p.content_hash for p in rows}
     numbers = {_decision_key(p.decision_number) for p in rows if p.decision_number}
-    current = Record.objects.filter(category=category, provider=provider, is_current=True).filter(
-        Q(content_hash__in=hashes) | Q(decision_number__in=numbers)
-    )
+    # Two queries, each on its own index: with an OR, PostgreSQL filters every record of the provider.
+    held = Record.objects.filter(category=category, provider=provider, is_current=True)
+    current = {r.pk: r for r in held.filter(content_hash__in=hashes)}
+    if numbers:
+        current.update((r.pk, r) for r in held.filter(decision_number__in=numbers))
     batch = _Batch({}, {})
-    for record in current:
+    for record in sorted(current.values(), key=lambda r: r.pk):
         batch.current_by_hash[record.content_hash] = record
         if record.decision_number:
             batch.current_by_decision[_decision_key(record.decision_number)] = record
@@ -101,9 +102,8 @@ def _supersede(previous: Record, record: Record, now: dt.datetime) -> None:
     record.version = previous.version + 1
     record.supersedes = previous
     previous.is_current = False
-    previous.status = Record.Status.SUPERSEDED
-    previous.status_changed_at = now
-    previous.save(update_fields=["is_current", "status", "status_changed_at"])
+    previous.save(update_fields=["is_current"])
+    set_status(previous, Record.Status.SUPERSEDED, actor_name=record.received_by, reason=f"被第{record.version}版替代")
 
 
 def store(
@@ -159,6 +159,21 @@ def store(
             results.append((record, outcome))
         Record.objects.bulk_create(fresh, batch_size=1000)
     return results
+
+
+def set_status(record: Record, status: str, *, actor_name: str, reason: str, published: bool | None = None) -> None:
+    """Change a record's status and keep the change in its history (for `as_of`)."""
+    now = clock.now()
+    record.status, record.status_reason, record.status_changed_at = status, reason[:500], now
+    record.save(update_fields=["status", "status_reason", "status_changed_at"])
+    RecordEvent.objects.create(
+        record=record,
+        status=status,
+        reason=reason[:500],
+        actor=actor_name,
+        occurred_at=now,
+        published=record.published_at is not None if published is None else published,
+    )
 
 
 def _reject(errors) -> InvalidInput:
@@ -230,6 +245,14 @@ def publish_record(*, actor: Actor, provider: Department, record_id: int) -> Rec
     if record.published_at is None and record.is_current:
         record.published_at = clock.now()
         record.save(update_fields=["published_at"])
+        RecordEvent.objects.create(
+            record=record,
+            status=record.status,
+            published=True,
+            reason="公示",
+            actor=actor.name,
+            occurred_at=record.published_at,
+        )
         audit(actor=actor, action="record.publish", object_type="record", object_id=record.pk)
     return record
 
@@ -243,10 +266,7 @@ def withdraw_record(*, actor: Actor, provider: Department, record_id: int, reaso
     if not record.is_current or record.status == Record.Status.REVOKED:
         raise InvalidInput("该信息已撤销或已有新版本", code="not_current")
     before = {"status": record.status}
-    record.status = Record.Status.REVOKED
-    record.status_reason = reason.strip()
-    record.status_changed_at = clock.now()
-    record.save(update_fields=["status", "status_reason", "status_changed_at"])
+    set_status(record, Record.Status.REVOKED, actor_name=actor.name, reason=reason.strip())
     audit(
         actor=actor,
         action="record.withdraw",

@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 
 from django.core.management import call_command
@@ -57,6 +58,19 @@ def _wait_for_line(stream, marker: str, timeout: float) -> str:
             return "".join(seen)
 
 
+def _wait_until_accepting(port: int, timeout: float) -> None:
+    """A started worker may still be importing the app on a loaded machine: poll, bounded."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            threading.Event().wait(0.05)
+
+
 def test_serve_runs_the_production_server(tmp_path):
     port = _free_port()
     env = {**os.environ, "XINYONG_DATA_DIR": str(tmp_path), "XINYONG_DATABASE_URL": ""}
@@ -69,6 +83,7 @@ def test_serve_runs_the_production_server(tmp_path):
     )
     try:
         _wait_for_line(process.stdout, "Started worker", timeout=30)
+        _wait_until_accepting(port, timeout=30)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/identifiers/914403001922038216") as r:
             assert r.status == 200 and '"valid": true' in r.read().decode()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as r:

@@ -15,8 +15,13 @@ from xinyong.api import api as ninja_api
 PUBLIC = {
     ("GET", "/identifiers/{code}"),
     ("GET", "/categories"),
+    ("GET", "/repair-conditions"),
     ("GET", "/subjects"),
     ("GET", "/subjects/{code}"),
+    ("GET", "/list-types"),
+    ("GET", "/measures"),
+    ("GET", "/matters"),
+    ("GET", "/legal-bases"),
 }
 ALL_ROLES = [Role.CREDIT_OFFICE, Role.PROVIDER, Role.INITIATOR, Role.IMPLEMENTER, Role.AUDITOR, Role.SUBJECT]
 SAMPLE_PATH_VALUE = "91360404360400019X"

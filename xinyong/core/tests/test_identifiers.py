@@ -42,11 +42,7 @@ HUAWEI = "914403001922038216"
 # --- strategies -----------------------------------------------------------------------------------
 
 authority_and_entity = st.sampled_from(
-    [
-        (authority, entity)
-        for authority, (_, entities) in REGISTRATION_AUTHORITIES.items()
-        for entity in entities
-    ]
+    [(authority, entity) for authority, (_, entities) in REGISTRATION_AUTHORITIES.items() for entity in entities]
 )
 alphabet_chars = st.sampled_from(USCC_ALPHABET)
 
@@ -376,9 +372,7 @@ def test_birth_date_boundaries_are_inclusive():
     assert parse_resident_id(first17 + resident_id_check_char(first17), today=TODAY + timedelta(days=1)).valid
 
 
-@pytest.mark.parametrize(
-    "raw", [PLACEHOLDER_USCC, "00000000000000000x", " " + full_width(PLACEHOLDER_USCC) + "\u3000"]
-)
+@pytest.mark.parametrize("raw", [PLACEHOLDER_USCC, "00000000000000000x", " " + full_width(PLACEHOLDER_USCC) + "\u3000"])
 def test_placeholder(raw):
     for info in (identify(raw), parse_uscc(raw)):
         assert info.is_placeholder and not info.valid and info.type == "uscc"

@@ -22,7 +22,12 @@ class Command(SystemCheckCommand):
     help = "核查主体：xinyong check CODE --matter 业务事项 [--department 部门编码] [--json]；不带 CODE 时为系统自检"
 
     def add_arguments(self, parser):
-        super().add_arguments(parser)
+        # Django's own options, minus its app-label positionals: the positional here is the code.
+        parser.add_argument("--tag", "-t", action="append", dest="tags", help="系统自检：只运行指定标签")
+        parser.add_argument("--list-tags", action="store_true", help="系统自检：列出可用标签")
+        parser.add_argument("--deploy", action="store_true", help="系统自检：包含部署检查")
+        parser.add_argument("--fail-level", default="ERROR", choices=["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"])
+        parser.add_argument("--database", action="append", dest="databases")
         parser.add_argument("code", nargs="?", help="统一社会信用代码或身份证号")
         parser.add_argument("--matter", help="业务事项编码（见 GET /api/v1/matters）")
         parser.add_argument("--department", default="XYB", help="以哪个部门的名义核查（记录在核查记录中）")
@@ -38,8 +43,12 @@ class Command(SystemCheckCommand):
         if department is None:
             raise CommandError(f"部门“{options['department']}”不存在")
         try:
-            made = services.check(actor=Actor(name="cli", department=department.code, channel="cli"),
-                                  department=department, subject_code=code, matter=options["matter"])
+            made = services.check(
+                actor=Actor(name="cli", department=department.code, channel="cli"),
+                department=department,
+                subject_code=code,
+                matter=options["matter"],
+            )
         except DomainError as error:
             raise CommandError(error.message) from error
         if options["as_json"]:
@@ -58,5 +67,6 @@ class Command(SystemCheckCommand):
             paused = " [异议中，暂停]" if m["suspended"] else ""
             self.stdout.write(
                 f"  - {KIND[m['kind']]}/{FORCE[m['force']]} {m['name']}{paused}{suffix}\n"
-                f"      依据：{'；'.join(m['legal_basis'])}  来源：{m['source']['list_type']} #{m['source']['entry_id']}"
+                f"      依据：{'；'.join(m['legal_basis'])}"
+                f"  来源：{m['source']['list_type']} #{m['source']['entry_id']}"
             )

@@ -1,0 +1,234 @@
+"""ingest: validated bulk import of a penalty CSV into PostgreSQL, against a plain COPY of the same file.
+
+- A CSV of N penalty rows in the national CF_* format, each about a distinct subject, is generated
+  (and cached) in the bench work directory.
+- A dedicated database `xinyong_bench` is created from a migrated template (rebuilt when a migration
+  changes) on the server of XINYONG_DATABASE_URL, which must be PostgreSQL.
+- The import runs in a child process exactly as `xinyong import` does (same code path: store the file,
+  read, validate, identify subjects, store records in batches); the child reports its own time and its
+  peak RSS (`ru_maxrss` of itself and of any helper processes), so memory can be compared across sizes.
+- Baseline: `COPY … FROM STDIN (FORMAT csv)` of the same file into a plain table with one text column
+  per CSV column, in the same database, in the same run.
+
+Results: `ingest` (rows/s, baseline COPY rows/s), `ingest_peak_rss` (MB at the largest size vs the
+smallest), and in the full run `ingest_1m` (rows/s at 1,000,000 rows).
+"""
+
+import csv
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+NAME = "ingest"
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "xinyong_bench"
+TEMPLATE_DB = "xinyong_bench_template"
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+TARGET_RATIO = 0.25
+TARGET_ROWS_PER_S = 50_000
+PROVIDER = "BENCH"
+
+
+def _workdir() -> Path:
+    path = Path(os.environ.get("XINYONG_BENCH_DIR") or Path(tempfile.gettempdir()) / "xinyong-bench")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _with_db(url: str, name: str) -> str:
+    parts = urlparse(url)
+    return urlunparse(parts._replace(path="/" + name))
+
+
+def _server_url() -> str:
+    url = os.environ.get("XINYONG_DATABASE_URL") or DEFAULT_URL
+    if urlparse(url).scheme not in {"postgres", "postgresql"}:
+        raise SystemExit("ingest benchmark: XINYONG_DATABASE_URL must point at PostgreSQL")
+    return url
+
+
+def _psql(url: str):
+    import psycopg
+
+    return psycopg.connect(url.replace("postgresql://", "postgresql://", 1), autocommit=True)
+
+
+def _migrations_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("xinyong/*/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _child_env(url: str, data_dir: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        XINYONG_DATABASE_URL=url,
+        XINYONG_DATA_DIR=str(data_dir),
+        XINYONG_SECRET_KEY=env.get("XINYONG_SECRET_KEY") or "bench-only-secret-" + "b" * 32,
+        DJANGO_SETTINGS_MODULE="xinyong.settings",
+        XINYONG_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+    )
+    return env
+
+
+def _fresh_database(server: str, work: Path) -> str:
+    """Create xinyong_bench from a migrated template; migrate the template only when migrations changed."""
+    fingerprint = _migrations_fingerprint()
+    admin = _psql(_with_db(server, "postgres"))
+    with admin:
+        row = admin.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [TEMPLATE_DB]
+        ).fetchone()
+        if row is None or row[0] != fingerprint:
+            admin.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{TEMPLATE_DB}"')
+            subprocess.run(
+                [sys.executable, "-m", "xinyong.cli", "migrate", "-v0"],
+                env=_child_env(_with_db(server, TEMPLATE_DB), work / "data"),
+                cwd=ROOT,
+                check=True,
+            )
+            admin.execute(f"COMMENT ON DATABASE \"{TEMPLATE_DB}\" IS '{fingerprint}'")
+        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{BENCH_DB}" TEMPLATE "{TEMPLATE_DB}"')
+    return _with_db(server, BENCH_DB)
+
+
+def generate_csv(rows: int, work: Path) -> Path:
+    """N penalty rows exactly as `factories.penalty(serial)` builds them, serials 1..N (distinct subjects)."""
+    path = work / f"penalty-{rows}.csv"
+    if path.exists():
+        return path
+    sys.path.insert(0, str(ROOT))
+    from xinyong.records.tests.factories import penalty, resident_id, uscc
+
+    template = penalty(0)
+    header = list(template)
+    temp = path.with_suffix(".tmp")
+    with open(temp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for serial in range(1, rows + 1):
+            row = dict(template)
+            row["CF_XDR_MC"] = f"九江测试商贸有限公司{serial}"
+            row["CF_XDR_SHXYM"] = uscc(serial)
+            row["CF_FR_ZJHM"] = resident_id(serial)
+            row["CF_WSH"] = f"柴市监罚〔2025〕{serial}号"
+            writer.writerow(row.values())
+    temp.rename(path)
+    return path
+
+
+def _import(url: str, path: Path, work: Path) -> dict:
+    data_dir = work / "data"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("_ingest_child.py")), str(path), PROVIDER],
+        env=_child_env(url, data_dir),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - started
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall_seconds"] = round(wall, 3)
+    return result
+
+
+def _copy(url: str, path: Path) -> float:
+    with open(path, encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    columns = ", ".join(f'"{name.lower()}" text' for name in header)
+    with _psql(url) as conn:
+        conn.execute("DROP TABLE IF EXISTS copy_baseline")
+        conn.execute(f"CREATE TABLE copy_baseline ({columns})")
+        started = time.perf_counter()
+        with conn.cursor() as cursor, open(path, "rb") as source:
+            with cursor.copy("COPY copy_baseline FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                while chunk := source.read(1 << 20):
+                    copy.write(chunk)
+        return time.perf_counter() - started
+
+
+def _measure(server: str, rows: int, work: Path) -> dict:
+    path = generate_csv(rows, work)
+    url = _fresh_database(server, work)
+    imported = _import(url, path, work)
+    copy_seconds = _copy(url, path)
+    imported["copy_seconds"] = round(copy_seconds, 3)
+    imported["copy_rows_per_s"] = rows / copy_seconds
+    imported["rows"] = rows
+    imported["file_mb"] = round(path.stat().st_size / 1e6, 1)
+    return imported
+
+
+def run(quick: bool = False):
+    server = _server_url()
+    work = _workdir()
+    sizes = [20_000, 100_000] if quick else [200_000, 1_000_000]
+    measured = [_measure(server, rows, work) for rows in sizes]
+    first = measured[0]
+    rate = first["rows"] / first["seconds"]
+    common = {"database": "postgresql", "batch_rows": first["batch_rows"], "workers": first["workers"]}
+    yield {
+        "name": "ingest",
+        "value": round(rate),
+        "unit": "rows/s",
+        "baseline": round(first["copy_rows_per_s"]),
+        "ratio": round(rate / first["copy_rows_per_s"], 3),
+        "params": {
+            **common,
+            "rows": first["rows"],
+            "file_mb": first["file_mb"],
+            "import_seconds": first["seconds"],
+            "import_wall_seconds_with_startup": first["wall_seconds"],
+            "copy_seconds": first["copy_seconds"],
+            "counts": first["counts"],
+            "peak_rss_mb": first["peak_rss_mb"],
+            "targets": {"ratio": TARGET_RATIO, "rows_per_s": TARGET_ROWS_PER_S},
+            "baseline_is": "COPY FROM STDIN (FORMAT csv) of the same file into a plain text table",
+        },
+    }
+    last = measured[-1]
+    yield {
+        "name": "ingest_peak_rss",
+        "value": last["peak_rss_mb"],
+        "unit": "MB",
+        "baseline": first["peak_rss_mb"],
+        "ratio": round(last["peak_rss_mb"] / first["peak_rss_mb"], 3),
+        "params": {
+            **common,
+            "rows": [m["rows"] for m in measured],
+            "peak_rss_mb": [m["peak_rss_mb"] for m in measured],
+            "peak_rss_mb_main": [m["peak_rss_mb_main"] for m in measured],
+            "peak_rss_mb_helpers": [m["peak_rss_mb_helpers"] for m in measured],
+            "meaning": "peak RSS of the importing process (and helpers) at the largest vs the smallest file",
+        },
+    }
+    rate_last = last["rows"] / last["seconds"]
+    yield {
+        "name": "ingest_1m" if not quick else f"ingest_{last['rows'] // 1000}k",
+        "value": round(rate_last),
+        "unit": "rows/s",
+        "baseline": round(last["copy_rows_per_s"]),
+        "ratio": round(rate_last / last["copy_rows_per_s"], 3),
+        "params": {
+            **common,
+            "rows": last["rows"],
+            "file_mb": last["file_mb"],
+            "import_seconds": last["seconds"],
+            "copy_seconds": last["copy_seconds"],
+            "counts": last["counts"],
+            "peak_rss_mb": last["peak_rss_mb"],
+        },
+    }

@@ -1,0 +1,855 @@
+"""Bulk import of credit records from files (批量导入, R3).
+
+A provider delivers a CSV or XLSX file in the national exchange format (`CF_*`, `XK_*` headers, or
+the Chinese column titles). The file is kept in `<XINYONG_DATA_DIR>/imports/<sha256>.<ext>` (with the
+row's line number it is the record's raw payload) and processed in batches:
+
+    read a batch of rows → prepare each (same rules as the API) → store the good ones, keep the
+    errors (line, column, reason) → move the job's counters and `next_line` forward
+
+all of one batch in one transaction, so a crash leaves the job exactly at the end of its last
+committed batch and `run_job` continues from there; rows already stored are never stored twice
+(and a re-run of the whole file only finds duplicates, by content hash).
+
+Memory stays flat whatever the file size: one batch of rows is held at a time.
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+import multiprocessing
+import os
+import tempfile
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, connection, connections, transaction
+from django_tasks import task
+
+from xinyong.accounts.models import Department, Role
+from xinyong.audit.services import Actor
+from xinyong.audit.services import record as audit
+from xinyong.catalog.models import Category
+from xinyong.catalog.schema import CompiledSchema
+from xinyong.catalog.selectors import get_category, schema_of
+from xinyong.core import clock
+from xinyong.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+
+from . import services
+from .models import Channel, ImportJob, ImportRowError, Record
+from .preparation import prepare
+from .readers import CSV, FileProblem, encoding_label, open_table, sniff_encoding, sniff_format
+
+logger = logging.getLogger("xinyong.imports")
+
+DEFAULT_BATCH_ROWS = 5000
+DEFAULT_MAX_MB = 200
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "file_too_large"
+
+
+def max_upload_bytes() -> int:
+    configured = getattr(settings, "XINYONG_IMPORT_MAX_BYTES", None)
+    if configured:
+        return int(configured)
+    return int(os.environ.get("XINYONG_IMPORT_MAX_MB", DEFAULT_MAX_MB)) * 1024 * 1024
+
+
+def batch_rows() -> int:
+    return int(getattr(settings, "XINYONG_IMPORT_BATCH_ROWS", 0) or DEFAULT_BATCH_ROWS)
+
+
+def import_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# --- the header -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Columns:
+    """Which file column feeds which field, and what was left out."""
+
+    fields: list[tuple[int, str]]  # (column index, field name), in file order
+    titles: dict[str, str]  # field name → the title the file uses for it
+    unknown: list[str]
+    width: int
+
+
+class HeaderProblem(Exception):
+    def __init__(self, message: str, details: list[dict]):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+def map_header(schema: CompiledSchema, header: list[str]) -> Columns:
+    """Exchange names (CF_WSH), Chinese titles (行政处罚决定书文号) and aliases are all accepted;
+    unknown titles are ignored (and listed); a required field without a column stops the job."""
+    fields: list[tuple[int, str]] = []
+    titles: dict[str, str] = {}
+    unknown: list[str] = []
+    problems: list[dict] = []
+    for index, title in enumerate(header):
+        if not title:
+            continue
+        name = schema.field_for_title(title)
+        if name is None:
+            unknown.append(title)
+        elif name in titles:
+            problems.append(
+                {"column": title, "message": f"列“{title}”与列“{titles[name]}”对应同一字段 {name}，请删去其一"}
+            )
+        else:
+            titles[name] = title
+            fields.append((index, name))
+    for spec in schema.fields:
+        if spec.required and spec.name not in titles:
+            problems.append({"column": spec.name, "message": f"缺少必填列：{spec.name}（{spec.label}）"})
+    if problems:
+        raise HeaderProblem("表头有误：" + "；".join(p["message"] for p in problems), problems)
+    return Columns(fields=fields, titles=titles, unknown=unknown, width=len(header))
+
+
+# --- receiving the file ---------------------------------------------------------------------------
+
+
+@dataclass
+class StoredFile:
+    path: Path
+    sha256: str
+    size: int
+    format: str
+    encoding: str  # the Python codec for a CSV ("utf-8-sig" or "gb18030"), "" for XLSX
+    encoding_label: str  # what the job shows: utf-8, utf-8-bom, gb18030
+    header: list[str]
+    estimated_rows: int | None
+
+
+def store_file(chunks: Iterable[bytes], file_name: str) -> StoredFile:
+    """Copy the delivered bytes into the import store under their sha256, once it is known that
+    they can be read (format, encoding, a header row); otherwise keep nothing and say why."""
+    limit = max_upload_bytes()
+    digest = hashlib.sha256()
+    size = 0
+    directory = import_dir()
+    handle = tempfile.NamedTemporaryFile(dir=directory, prefix=".upload-", delete=False)  # noqa: SIM115
+    temp = Path(handle.name)
+    try:
+        with handle:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge(
+                        f"文件超过大小上限 {limit // (1024 * 1024)} MB；请拆分后分批导入",
+                        details=[{"limit_bytes": limit}],
+                    )
+                digest.update(chunk)
+                handle.write(chunk)
+        try:
+            file_format = sniff_format(temp, file_name)
+            encoding = sniff_encoding(temp) if file_format == CSV else ""
+            label = encoding_label(temp, encoding) if encoding else ""
+            with open_table(temp, file_format, encoding=encoding) as table:
+                header, estimated = table.header, table.estimated_rows
+        except FileProblem as problem:
+            raise InvalidInput(problem.message, code=problem.code) from None
+        sha256 = digest.hexdigest()
+        final = directory / f"{sha256}.{file_format}"
+        if not final.exists():
+            os.replace(temp, final)
+        return StoredFile(final, sha256, size, file_format, encoding, label, header, estimated)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    with open(path, "rb") as handle:
+        while chunk := handle.read(size):
+            yield chunk
+
+
+def _job_fail(job: ImportJob, message: str, *, actor: Actor) -> ImportJob:
+    job.status = ImportJob.Status.FAILED
+    job.message = message
+    job.finished_at = clock.now()
+    job.save(update_fields=["status", "message", "finished_at"])
+    audit(actor=actor, action="import.finish", object_type="import_job", object_id=job.pk, after=_summary(job))
+    return job
+
+
+def _summary(job: ImportJob) -> dict:
+    return {
+        "status": job.status,
+        "category": job.category.code,
+        "file_sha256": job.file_sha256,
+        "processed": job.processed_rows,
+        "created": job.created_count,
+        "version": job.version_count,
+        "duplicate": job.duplicate_count,
+        "error": job.error_count,
+        "message": job.message[:500],
+    }
+
+
+def start_import(
+    *, actor: Actor, provider: Department, category_code: str, chunks: Iterable[bytes], file_name: str
+) -> ImportJob:
+    """Receive a file and create its job: pending, or failed at once when its header is unusable
+    (a required column missing). Processing is separate: `run_job`, or the `process_import` task."""
+    category = get_category(category_code)
+    services.check_provider(category, provider)
+    file_name = Path(file_name or "upload").name[:255]
+    stored = store_file(chunks, file_name)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            category=category,
+            provider=provider,
+            created_by=actor.name,
+            file_name=file_name,
+            file_path=str(stored.path),
+            file_sha256=stored.sha256,
+            file_format=stored.format,
+            encoding=stored.encoding_label,
+            total_rows=stored.estimated_rows,
+            created_at=clock.now(),
+        )
+        audit(
+            actor=actor,
+            action="import.start",
+            object_type="import_job",
+            object_id=job.pk,
+            after={
+                "category": category.code,
+                "file_name": file_name,
+                "file_sha256": stored.sha256,
+                "size": stored.size,
+                "format": stored.format,
+                "encoding": stored.encoding_label,
+            },
+        )
+        try:
+            columns = map_header(schema_of(category), stored.header)
+        except HeaderProblem as problem:
+            return _job_fail(job, problem.message, actor=actor)
+        if columns.unknown:
+            job.message = _unknown_note(columns)
+            job.save(update_fields=["message"])
+    return job
+
+
+def import_local_file(*, actor: Actor, provider_code: str, category_code: str, path: Path) -> ImportJob:
+    """The CLI's entry: the same as an upload, from a file on this machine."""
+    provider = Department.objects.filter(code=provider_code).first()
+    if provider is None:
+        raise NotFound(f"部门“{provider_code}”不存在", code="department_not_found")
+    if not path.is_file():
+        raise InvalidInput(f"文件不存在：{path}", code="file_not_found")
+    return start_import(
+        actor=actor, provider=provider, category_code=category_code, chunks=_file_chunks(path), file_name=path.name
+    )
+
+
+def _unknown_note(columns: Columns) -> str:
+    if not columns.unknown:
+        return ""
+    return "以下列不属于该类别，已忽略：" + "、".join(columns.unknown)
+
+
+# --- processing -----------------------------------------------------------------------------------
+#
+# Per batch: rows are *prepared* (validated, subject identified, hashed, personal data encrypted:
+# the CPU-heavy part, in helper processes for large files) and then *stored* by this process, in
+# file order, in one transaction with the job's counters.
+#
+# Storing has two writers with the same outcome:
+# - `services.store` (ORM; the reference, used on SQLite and for any batch that needs a new version
+#   of an existing decision, so superseding keeps one implementation);
+# - on PostgreSQL, for batches that only add records or find duplicates (the bulk of every file),
+#   COPY of ready-made rows: records are built by `services._new_record`, subjects by
+#   `subjects.services._subject_from_ref`, so both writers fill the same columns the same way
+#   (tests compare them column by column).
+
+
+@dataclass
+class _Context:
+    """What preparing a row needs; sent once to each helper process."""
+
+    category: Category
+    schema: CompiledSchema
+    columns: Columns
+    provider: Department
+    job: ImportJob
+    actor: Actor
+    today: dt.date
+    now: dt.datetime
+    copy: bool  # PostgreSQL: rows come back ready for COPY
+
+
+@dataclass
+class _Batch:
+    first_line: int = 0
+    last_line: int = 0
+    rows: int = 0
+    good: list = field(default_factory=list)  # ORM: (line, prepared, None); COPY: tuples (below)
+    errors: list = field(default_factory=list)  # (line, column, reason)
+    bad_rows: int = 0
+    warnings: int = 0
+
+
+# A good row ready for COPY is a plain tuple (cheap to send between processes):
+# (line, content_hash, decision_number, subject_key, code_verified, subject_row, name_row, record_row)
+LINE, HASH, NUMBER, SUBJECT_KEY, VERIFIED, SUBJECT_ROW, NAME_ROW, RECORD_ROW = range(8)
+
+
+class _Interrupted(Exception):
+    """Another runner moved the job on, or it was stopped: leave it as it is."""
+
+
+def job_actor(job: ImportJob) -> Actor:
+    return Actor(name=job.created_by, department=job.provider.code, channel="import")
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """A model's columns for COPY, in order, with the JSON ones marked."""
+
+    names: tuple[str, ...]
+    attnames: tuple[str, ...]
+    json: frozenset[int]
+
+    @classmethod
+    def of(cls, model, *, skip_id: bool = False) -> "_Columns":
+        fields = [f for f in model._meta.concrete_fields if not (skip_id and f.primary_key)]
+        return cls(
+            names=tuple(f.column for f in fields),
+            attnames=tuple(f.attname for f in fields),
+            json=frozenset(i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"),
+        )
+
+    def index(self, attname: str) -> int:
+        return self.attnames.index(attname)
+
+    def row(self, instance) -> list:
+        values = [getattr(instance, name) for name in self.attnames]
+        for i in self.json:
+            if values[i] is not None:
+                values[i] = json.dumps(values[i], ensure_ascii=False, cls=DjangoJSONEncoder)
+        return values
+
+
+def _copy_columns():
+    from xinyong.subjects.models import Subject, SubjectName
+
+    return _Columns.of(Record), _Columns.of(Subject), _Columns.of(SubjectName, skip_id=True)
+
+
+def _prepare_rows(ctx: _Context, rows: list[tuple[int, list[str]]]) -> _Batch:
+    """Validate and prepare one batch of rows; pure computation, runs in a helper process or here."""
+    from xinyong.core.text import fold
+    from xinyong.subjects.models import SubjectName
+    from xinyong.subjects.services import _subject_from_ref
+
+    batch = _Batch(first_line=rows[0][0], last_line=rows[-1][0], rows=len(rows))
+    columns = ctx.columns
+    titles, width, field_columns = columns.titles, columns.width, columns.fields
+    category, schema, code = ctx.category, ctx.schema, ctx.provider.code
+    if ctx.copy:
+        record_columns, subject_columns, name_columns = _copy_columns()
+    for line, cells in rows:
+        values = {}
+        count = len(cells)
+        for index, name in field_columns:
+            if index < count:
+                value = cells[index]
+                if value:
+                    values[name] = value
+        result = prepare(category, schema, values, provider_code=code, today=ctx.today, allow_unverified=True)
+        if isinstance(result, list):
+            batch.bad_rows += 1
+            batch.errors.extend((line, titles.get(e.column, e.column), e.reason) for e in result)
+            continue
+        if count > width and any(c.strip() for c in cells[width:]):
+            batch.bad_rows += 1
+            batch.errors.append((line, "", f"该行有{count}列，多于表头的{width}列（可能含未转义的逗号）"))
+            continue
+        if result.warnings:
+            batch.warnings += 1
+        if not ctx.copy:
+            batch.good.append((line, result, None))
+            continue
+        ref = result.subject
+        record = services._new_record(
+            result,
+            category=category,
+            provider=ctx.provider,
+            subject_id=0,
+            actor=ctx.actor,
+            channel=Channel.FILE,
+            now=ctx.now,
+            publish=True,
+            raw=None,
+            job=ctx.job,
+            line=line,
+        )
+        name = SubjectName(name=ref.name, search_name=fold(ref.name), valid_from=ctx.now.date())
+        batch.good.append(
+            (
+                line,
+                result.content_hash,
+                result.decision_number,
+                ref.key,
+                ref.verified,
+                subject_columns.row(_subject_from_ref(ref, ctx.now)),
+                name_columns.row(name),
+                record_columns.row(record),
+            )
+        )
+    return batch
+
+
+# Helper processes: the context is installed once per process by the pool's initializer.
+_helper_context: _Context | None = None
+
+
+def _helper_init(ctx: _Context) -> None:
+    global _helper_context
+    _helper_context = ctx
+
+
+def _helper_prepare(rows: list[tuple[int, list[str]]]) -> _Batch:
+    assert _helper_context is not None
+    return _prepare_rows(_helper_context, rows)
+
+
+def prepare_workers() -> int:
+    """Helper processes preparing rows for large files (0: prepare in the importing process)."""
+    configured = getattr(settings, "XINYONG_IMPORT_WORKERS", None)
+    if configured is None:
+        configured = os.environ.get("XINYONG_IMPORT_WORKERS")
+    if configured is not None and str(configured).strip() != "":
+        return max(0, int(configured))
+    return min(2, os.cpu_count() or 1)
+
+
+class _Preparer:
+    """Prepares batches in file order, in this process or in a pool of helper processes with a
+    bounded number of batches in flight (so memory stays flat, whatever the file size)."""
+
+    def __init__(self, ctx: _Context, workers: int):
+        self.ctx = ctx
+        self.pool = None
+        if workers > 0:
+            # Helpers are forked: the parent's database connection must not be shared with them.
+            connections.close_all()
+            self.pool = multiprocessing.get_context("fork").Pool(workers, _helper_init, (ctx,))
+            self.in_flight = workers * 2
+
+    def __call__(self, batches: Iterator[list]) -> Iterator[tuple[list, _Batch]]:
+        """(raw rows, prepared batch) in file order."""
+        if self.pool is None:
+            for rows in batches:
+                yield rows, _prepare_rows(self.ctx, rows)
+            return
+        pending: deque = deque()
+        for rows in batches:
+            pending.append((rows, self.pool.apply_async(_helper_prepare, (rows,))))
+            if len(pending) >= self.in_flight:
+                rows_, result = pending.popleft()
+                yield rows_, result.get()
+        while pending:
+            rows_, result = pending.popleft()
+            yield rows_, result.get()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def _store_orm(job: ImportJob, batch_good: list, *, actor: Actor, category: Category) -> Counter:
+    results = services.store(
+        actor=actor, category=category, provider=job.provider, rows=batch_good, channel=Channel.FILE, job=job
+    )
+    return Counter(outcome for _, outcome in results)
+
+
+def _store_copy(job: ImportJob, batch: _Batch, ctx: _Context) -> Counter | None:
+    """PostgreSQL: store a batch of new records by COPY. None when a row needs a new version of a
+    decision already held (the caller then stores the batch with `services.store`)."""
+    rows: list[tuple] = batch.good
+    category, provider = ctx.category, ctx.provider
+    table = connection.ops.quote_name(Record._meta.db_table)
+    by_hash: set[str] = set()
+    by_decision: set[str] = set()
+    with connection.cursor() as cursor:
+        # One index look-up per value (content hash; provider + category + decision number). An OR of
+        # both, or a plan made on stale statistics, would filter every record of the provider instead;
+        # OFFSET 0 keeps each lateral subquery a parameterised index scan.
+        cursor.execute(
+            f"SELECT r.content_hash, r.decision_number FROM unnest(%s::text[]) AS h(value) CROSS JOIN LATERAL"
+            f" (SELECT content_hash, decision_number, category_id, provider_id FROM {table}"
+            f"  WHERE content_hash = h.value AND is_current OFFSET 0) r"
+            f" WHERE r.category_id = %s AND r.provider_id = %s"
+            f" UNION ALL"
+            f" SELECT r.content_hash, r.decision_number FROM unnest(%s::text[]) AS d(value) CROSS JOIN LATERAL"
+            f" (SELECT content_hash, decision_number FROM {table}"
+            f"  WHERE provider_id = %s AND category_id = %s AND decision_number = d.value AND is_current OFFSET 0) r",
+            [
+                [r[HASH] for r in rows],
+                category.pk,
+                provider.pk,
+                list({r[NUMBER].strip() for r in rows if r[NUMBER]}),
+                provider.pk,
+                category.pk,
+            ],
+        )
+        for content_hash, decision_number in cursor.fetchall():
+            by_hash.add(content_hash)
+            if decision_number:
+                by_decision.add(decision_number.strip())
+    fresh: list[tuple] = []
+    duplicates = 0
+    for row in rows:
+        if row[HASH] in by_hash:
+            duplicates += 1
+            continue
+        number = row[NUMBER]
+        if number and number.strip() in by_decision:
+            return None  # a new version: superseding is services.store's
+        fresh.append(row)
+        by_hash.add(row[HASH])
+        if number:
+            by_decision.add(number.strip())
+    if fresh:
+        record_columns = _copy_columns()[0]
+        subject_ids = _ensure_subjects_copy(job, fresh, ctx)
+        now = clock.now()
+        at = {name: record_columns.index(name) for name in ("id", "subject_id", "received_at", "published_at")}
+        ids = _allocate_ids(Record, len(fresh))
+        sql = _copy_sql(Record._meta.db_table, record_columns.names)
+        with connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row, new_id in zip(fresh, ids, strict=True):
+                values = row[RECORD_ROW]
+                values[at["id"]] = new_id
+                values[at["subject_id"]] = subject_ids[row[SUBJECT_KEY]]
+                values[at["received_at"]] = now
+                if values[at["published_at"]] is not None:
+                    values[at["published_at"]] = now
+                copy.write_row(values)
+    return Counter({services.CREATED: len(fresh), services.DUPLICATE: duplicates})
+
+
+def _copy_sql(table: str, columns: Iterable[str]) -> str:
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    return f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+
+
+def _allocate_ids(model, count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _ensure_subjects_copy(job: ImportJob, fresh: list[tuple], ctx: _Context) -> dict[str, int]:
+    """`subjects.services.ensure_subjects` for COPY: the missing subjects of the batch are created with
+    their first name, existing ones are not renamed, and the creation is audited once per batch."""
+    from xinyong.subjects.models import Subject, SubjectName
+
+    _, subject_columns, name_columns = _copy_columns()
+    wanted: dict[str, tuple] = {}
+    for row in fresh:
+        wanted.setdefault(row[SUBJECT_KEY], row)
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(Subject._meta.db_table)
+        cursor.execute(f"SELECT key, id FROM {table} WHERE key = ANY(%s)", [list(wanted)])  # noqa: S608
+        ids = dict(cursor.fetchall())
+    missing = [row for key, row in wanted.items() if key not in ids]
+    if not missing:
+        return ids
+    now = clock.now()
+    new_ids = _allocate_ids(Subject, len(missing))
+    id_at = subject_columns.index("id")
+    stamps = [subject_columns.index("created_at"), subject_columns.index("updated_at")]
+    subject_at = name_columns.index("subject_id")
+    valid_from_at = name_columns.index("valid_from")
+    with connection.cursor() as cursor:
+        # A concurrent import creating the same subject makes this COPY fail: the batch is retried.
+        with cursor.copy(_copy_sql(Subject._meta.db_table, subject_columns.names)) as copy:
+            for row, new_id in zip(missing, new_ids, strict=True):
+                values = list(row[SUBJECT_ROW])
+                values[id_at] = new_id
+                for i in stamps:
+                    values[i] = now
+                copy.write_row(values)
+                ids[row[SUBJECT_KEY]] = new_id
+        with cursor.copy(_copy_sql(SubjectName._meta.db_table, name_columns.names)) as copy:
+            for row, new_id in zip(missing, new_ids, strict=True):
+                values = list(row[NAME_ROW])
+                values[subject_at] = new_id
+                values[valid_from_at] = now.date()
+                copy.write_row(values)
+    audit(
+        actor=ctx.actor,
+        action="subject.bulk_create",
+        object_type="subject",
+        object_id=f"job:{job.pk}",
+        after={"count": len(missing), "unverified": sum(1 for row in missing if not row[VERIFIED])},
+    )
+    return ids
+
+
+def _save_errors(job: ImportJob, errors: list[tuple[int, str, str]], *, copy: bool) -> None:
+    if not errors:
+        return
+    if copy:
+        with connection.cursor() as cursor:
+            sql = _copy_sql(ImportRowError._meta.db_table, ["job_id", "line", "column", "reason"])
+            with cursor.copy(sql) as writer:
+                for line, column, reason in errors:
+                    writer.write_row((job.pk, line, column[:100], reason[:500]))
+        return
+    ImportRowError.objects.bulk_create(
+        [
+            ImportRowError(job=job, line=line, column=column[:100], reason=reason[:500])
+            for line, column, reason in errors
+        ],
+        batch_size=2000,
+    )
+
+
+def store_batch(job: ImportJob, rows: list, batch: _Batch, ctx: _Context) -> Counter:
+    """Store a prepared batch's good rows (in file order) and its errors; returns outcome counts."""
+    counted: Counter | None = Counter()
+    if batch.good:
+        counted = _store_copy(job, batch, ctx) if ctx.copy else None
+        if counted is None:
+            good = batch.good
+            if ctx.copy:  # a batch prepared for COPY holds no Prepared objects: prepare its rows again
+                good = _prepare_rows(replace(ctx, copy=False), rows).good
+            counted = _store_orm(job, good, actor=ctx.actor, category=ctx.category)
+    _save_errors(job, batch.errors, copy=ctx.copy)
+    return counted
+
+
+def _commit_batch(job: ImportJob, rows: list, batch: _Batch, ctx: _Context) -> None:
+    """Store the batch and move the job on, all or nothing."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                current = ImportJob.objects.select_for_update().get(pk=job.pk)
+                if current.next_line != job.next_line or current.status != ImportJob.Status.RUNNING:
+                    raise _Interrupted(f"任务 #{job.pk} 已由其他进程处理或已停止")
+                outcomes = store_batch(job, rows, batch, ctx)
+                job.created_count += outcomes[services.CREATED]
+                job.version_count += outcomes[services.VERSION]
+                job.duplicate_count += outcomes[services.DUPLICATE]
+                job.error_count += batch.bad_rows
+                job.processed_rows += batch.rows
+                job.next_line = batch.last_line + 1
+                job.save(update_fields=[*COUNTER_FIELDS, "processed_rows", "next_line"])
+            return
+        except IntegrityError:
+            # The same content or subject arrived at the same moment from elsewhere: reload and
+            # retry the batch, which now sees it as a duplicate (or the subject as existing).
+            job.refresh_from_db()
+            if attempt == 2:
+                raise
+
+
+COUNTER_FIELDS = ["created_count", "version_count", "duplicate_count", "error_count"]
+
+
+def _batches(rows: Iterator[tuple[int, list[str]]], size: int, start_line: int) -> Iterator[list]:
+    batch: list = []
+    for line, cells in rows:
+        if line < start_line:
+            continue
+        batch.append((line, cells))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+ProgressCallback = Callable[[ImportJob], None]
+
+
+def run_job(job_id: int, *, batch_size: int | None = None, progress: ProgressCallback | None = None) -> ImportJob:
+    """Process a job from its `next_line` to the end of its file. Safe to call again at any time:
+    a finished job is returned as it is, an interrupted one continues where it stopped."""
+    job = ImportJob.objects.select_related("category", "provider").get(pk=job_id)
+    if job.status == ImportJob.Status.DONE:
+        return job
+    actor = job_actor(job)
+    category = job.category
+    schema = schema_of(category)
+    size = batch_size or batch_rows()
+    resumed = job.status != ImportJob.Status.PENDING
+    job.status = ImportJob.Status.RUNNING
+    job.started_at = job.started_at or clock.now()
+    job.finished_at = None
+    job.save(update_fields=["status", "started_at", "finished_at"])
+    if resumed:
+        audit(
+            actor=actor,
+            action="import.resume",
+            object_type="import_job",
+            object_id=job.pk,
+            after={"next_line": job.next_line, "processed": job.processed_rows},
+        )
+    warnings = 0
+    preparer = None
+    try:
+        with open_table(Path(job.file_path), job.file_format, encoding=_python_encoding(job)) as table:
+            columns = map_header(schema, table.header)
+            if job.total_rows is None and table.estimated_rows is not None:
+                job.total_rows = table.estimated_rows
+                job.save(update_fields=["total_rows"])
+            if progress:
+                progress(job)
+            ctx = _Context(
+                category=category,
+                schema=schema,
+                columns=columns,
+                provider=job.provider,
+                job=job,
+                actor=actor,
+                today=clock.today(),
+                now=clock.now(),
+                copy=connection.vendor == "postgresql",
+            )
+            remaining = (job.total_rows or 0) - job.processed_rows
+            workers = prepare_workers() if remaining > 2 * size and not connection.in_atomic_block else 0
+            preparer = _Preparer(ctx, workers)
+            for rows, batch in preparer(_batches(table.rows, size, job.next_line)):
+                warnings += batch.warnings
+                _commit_batch(job, rows, batch, ctx)
+                if progress:
+                    progress(job)
+    except (FileProblem, HeaderProblem) as problem:
+        note = problem.message
+        if job.processed_rows:
+            note += f"；此前已处理{job.processed_rows}行（截至第{job.next_line - 1}行）"
+        return _job_fail(job, note, actor=actor)
+    except _Interrupted as stopped:
+        logger.warning("%s", stopped)
+        job.refresh_from_db()
+        return job
+    except Exception as error:
+        job.refresh_from_db()
+        _job_fail(
+            job,
+            f"处理中断（{type(error).__name__}: {error}）；已提交的行已保存，"
+            f"可从第{job.next_line or 2}行继续：xinyong import --resume {job.pk}",
+            actor=actor,
+        )
+        raise
+    finally:
+        if preparer is not None:
+            preparer.close()
+    notes = [_unknown_note(columns)]
+    if warnings:
+        notes.append(f"{warnings}行的统一社会信用代码校验位不符，已按“待核实”接收")
+    job.status = ImportJob.Status.DONE
+    job.total_rows = job.processed_rows
+    job.message = "；".join(n for n in notes if n)
+    job.finished_at = clock.now()
+    job.save(update_fields=["status", "total_rows", "message", "finished_at"])
+    audit(actor=actor, action="import.finish", object_type="import_job", object_id=job.pk, after=_summary(job))
+    if progress:
+        progress(job)
+    return job
+
+
+def _python_encoding(job: ImportJob) -> str | None:
+    if job.file_format != "csv":
+        return None
+    return {"utf-8": "utf-8-sig", "utf-8-bom": "utf-8-sig", "gb18030": "gb18030"}.get(job.encoding) or None
+
+
+@task()
+def process_import(job_id: int) -> dict:
+    """The background task (django-tasks) an upload enqueues; `xinyong worker` runs it."""
+    job = run_job(job_id)
+    return {"id": job.pk, "status": job.status, **counts(job)}
+
+
+def enqueue(job: ImportJob) -> None:
+    if job.status == ImportJob.Status.PENDING:
+        process_import.enqueue(job.pk)
+
+
+# --- reading jobs ---------------------------------------------------------------------------------
+
+
+def counts(job: ImportJob) -> dict:
+    return {
+        "created": job.created_count,
+        "version": job.version_count,
+        "duplicate": job.duplicate_count,
+        "error": job.error_count,
+    }
+
+
+def visible_jobs(user):
+    """A provider sees its own department's jobs; the credit office and auditors see all."""
+    jobs = ImportJob.objects.select_related("category", "provider")
+    if user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR):
+        return jobs
+    if user.department_id is None:
+        return jobs.none()
+    return jobs.filter(provider_id=user.department_id)
+
+
+def job_for(user, job_id: int) -> ImportJob:
+    job = ImportJob.objects.select_related("category", "provider").filter(pk=job_id).first()
+    if job is None:
+        raise NotFound("导入任务不存在", code="import_not_found")
+    if not visible_jobs(user).filter(pk=job.pk).exists():
+        raise Forbidden("只能查看本部门的导入任务", code="not_own_import")
+    return job
+
+
+ERROR_CSV_HEADER = ["行号", "列", "原因"]
+
+
+def error_csv_chunks(job: ImportJob) -> Iterator[str]:
+    """The job's errors as a CSV for Excel: UTF-8 with BOM, columns 行号, 列, 原因."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(ERROR_CSV_HEADER)
+    rows = job.row_errors.order_by("line", "id").values_list("line", "column", "reason")
+    for count, row in enumerate(rows.iterator(chunk_size=2000), start=1):
+        writer.writerow(row)
+        if count % 2000 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def write_error_file(job: ImportJob, path: Path | None = None) -> Path:
+    path = path or import_dir() / f"job-{job.pk}-errors.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        for chunk in error_csv_chunks(job):
+            handle.write(chunk)
+    return path

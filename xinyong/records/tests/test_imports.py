@@ -1,0 +1,332 @@
+"""Bulk import (R3) through the API and the CLI: formats, encodings, errors, resumption, isolation."""
+
+import csv
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from xinyong.accounts.models import Department
+from xinyong.audit.models import AuditEvent
+from xinyong.catalog.models import Category
+from xinyong.core import clock
+from xinyong.records import imports
+from xinyong.records.models import ImportJob, ImportRowError, Record
+
+from .factories import penalty, uscc
+
+TODAY = dt.date(2025, 3, 10)
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+HEADER = list(penalty(1))
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with clock.frozen_at(TODAY):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(tmp_path, settings):
+    settings.DATA_DIR = tmp_path / "data"
+    with override_settings(TASKS=IMMEDIATE):
+        yield
+
+
+@pytest.fixture
+def scjg(make_user):
+    return make_user("provider", department="SCJG", department_name="柴桑区市场监督管理局")[1]
+
+
+def unverified_uscc(serial: int) -> str:
+    code = uscc(serial)
+    wrong = "0" if code[-1] != "0" else "1"
+    return code[:-1] + wrong
+
+
+# Line 1 is the header; good rows at lines 2, 4, 7 (7 with a legacy code failing its check character).
+MIXED = [
+    penalty(1),
+    penalty(2, CF_JDRQ="2025-02-30"),
+    penalty(3),
+    penalty(4, CF_XDR_SHXYM="91360404ABC"),
+    penalty(5, CF_WSH=""),
+    penalty(6, CF_XDR_SHXYM=unverified_uscc(6)),
+    penalty(7, CF_JDRQ="2025-03-11"),
+]
+GOOD_LINES = {2, 4, 7}
+BAD = {
+    (3, "CF_JDRQ", "不是有效日期"),
+    (5, "CF_XDR_SHXYM", "统一社会信用代码"),
+    (6, "CF_WSH", "必填"),
+    (8, "CF_JDRQ", "晚于今天"),
+}
+
+
+def write_csv(path, rows, *, header=None, encoding="utf-8", keys=None):
+    header = header or HEADER
+    keys = keys or header
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([row.get(key, "") for key in keys])
+    return path
+
+
+def write_xlsx(path, rows, *, header=None):
+    header = header or HEADER
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append([row.get(key, "") for key in header])
+    book.save(path)
+    return path
+
+
+def upload(api, token, path, category="admin_penalty"):
+    with open(path, "rb") as handle:
+        return api.client.post(
+            "/api/v1/imports", {"category": category, "file": handle}, HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+
+
+def job_errors(api, token, job_id, **params):
+    return api.get(f"/imports/{job_id}", token=token, **params).json()["errors"]
+
+
+FORMATS = {
+    "csv-utf8": lambda p, rows, **kw: write_csv(p.with_suffix(".csv"), rows, **kw),
+    "csv-utf8-bom": lambda p, rows, **kw: write_csv(p.with_suffix(".csv"), rows, encoding="utf-8-sig", **kw),
+    "csv-gbk": lambda p, rows, **kw: write_csv(p.with_suffix(".csv"), rows, encoding="gbk", **kw),
+    "xlsx": lambda p, rows, **kw: write_xlsx(p.with_suffix(".xlsx"), rows, **kw),
+}
+ENCODINGS = {"csv-utf8": "utf-8", "csv-utf8-bom": "utf-8-bom", "csv-gbk": "gb18030", "xlsx": ""}
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_mixed_file_lands_exactly_its_good_rows_and_reports_its_bad_ones(api, scjg, tmp_path, kind):
+    path = FORMATS[kind](tmp_path / "mixed", MIXED)
+    response = upload(api, scjg, path)
+    assert response.status_code == 201, response.content
+    job = response.json()
+    assert (job["format"], job["encoding"]) == (kind.split("-")[0], ENCODINGS[kind])
+    assert job["status"] == "done" and job["progress"] == 1.0
+    assert job["counts"] == {"created": 3, "version": 0, "duplicate": 0, "error": 4}
+    assert job["total_rows"] == job["processed_rows"] == 7
+    assert "1行的统一社会信用代码校验位不符" in job["message"]
+
+    records = Record.objects.order_by("source_line")
+    assert {r.source_line for r in records} == GOOD_LINES
+    assert {r.fields["CF_XDR_MC"] for r in records} == {f"九江测试商贸有限公司{n}" for n in (1, 3, 6)}
+    assert all(r.channel == "file" and r.import_job_id == job["id"] for r in records)
+    assert records.get(source_line=7).subject.code_verified is False
+
+    errors = job_errors(api, scjg, job["id"])
+    assert errors["count"] == 4
+    got = {(e["line"], e["column"]) for e in errors["items"]}
+    assert got == {(line, column) for line, column, _ in BAD}
+    for line, column, text in BAD:
+        [reason] = [e["reason"] for e in errors["items"] if (e["line"], e["column"]) == (line, column)]
+        assert text in reason
+
+
+def test_reimport_adds_nothing(api, scjg, tmp_path):
+    path = write_csv(tmp_path / "p.csv", MIXED)
+    first = upload(api, scjg, path).json()
+    second = upload(api, scjg, path).json()
+    assert second["id"] != first["id"] and second["file_sha256"] == first["file_sha256"]
+    assert second["counts"] == {"created": 0, "version": 0, "duplicate": 3, "error": 4}
+    assert Record.objects.count() == 3
+    # The file is kept once, under its hash, as the raw payload of its records.
+    assert len(list(imports.import_dir().glob(f"{first['file_sha256']}.*"))) == 1
+    # A changed row for the same decision number is a new version, the rest duplicates.
+    write_csv(path, [penalty(1, CF_NR_FK="2"), penalty(3)])
+    third = upload(api, scjg, path).json()
+    assert third["counts"] == {"created": 0, "version": 1, "duplicate": 1, "error": 0}
+
+
+def test_chinese_headers_are_accepted_and_unknown_columns_listed(api, scjg, tmp_path):
+    schema = {f["name"]: f["label"] for f in Category.objects.get(code="admin_penalty").fields}
+    header = [schema[key] for key in HEADER] + ["内部编号"]
+    rows = [{**penalty(1), "内部编号": "A-1"}, penalty(2, CF_NR_FK="一万")]
+    path = write_csv(tmp_path / "cn.csv", rows, header=header, keys=HEADER + ["内部编号"], encoding="gbk")
+    job = upload(api, scjg, path).json()
+    assert job["status"] == "done" and job["counts"]["created"] == 1
+    assert "内部编号" in job["message"]
+    [error] = job_errors(api, scjg, job["id"])["items"]
+    assert error == {"line": 3, "column": "罚款金额（万元）", "reason": error["reason"]}
+    assert "不是有效数字" in error["reason"]
+    assert Record.objects.get().fields["CF_XDR_MC"] == "九江测试商贸有限公司1"
+
+
+def test_missing_required_column_is_a_job_error(api, scjg, tmp_path):
+    header = [h for h in HEADER if h != "CF_WSH"]
+    path = write_xlsx(tmp_path / "no-wsh.xlsx", [penalty(1)], header=header)
+    response = upload(api, scjg, path)
+    assert response.status_code == 201
+    job = response.json()
+    assert job["status"] == "failed" and "缺少必填列：CF_WSH" in job["message"]
+    assert not Record.objects.exists()
+    assert AuditEvent.objects.filter(action="import.finish", object_id=str(job["id"])).exists()
+
+
+def test_interrupted_import_resumes_and_lands_every_row_once(scjg, tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "seven.csv", [penalty(n) for n in range(1, 8)] + [penalty(9, CF_JDRQ="x")])
+    real_store = imports.store_batch
+    calls = {"n": 0}
+
+    def crashing_store(*args):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return real_store(*args)
+
+    monkeypatch.setattr(imports, "store_batch", crashing_store)
+    args = ["--category", "admin_penalty", "--provider", "SCJG", "--batch-size", "3", "--no-progress"]
+    with pytest.raises(CommandError, match="--resume"):
+        call_command("import", str(path), *args, stdout=io.StringIO(), stderr=io.StringIO())
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and "--resume" in job.message
+    assert (job.next_line, job.processed_rows, Record.objects.count()) == (5, 3, 3)
+
+    monkeypatch.setattr(imports, "store_batch", real_store)
+    out = io.StringIO()
+    call_command("import", "--resume", str(job.pk), "--no-progress", stdout=out, stderr=io.StringIO())
+    job.refresh_from_db()
+    assert job.status == "done" and job.processed_rows == 8
+    assert (job.created_count, job.duplicate_count, job.error_count) == (7, 0, 1)
+    assert sorted(Record.objects.values_list("source_line", flat=True)) == list(range(2, 9))
+    assert ImportRowError.objects.get().line == 9
+    assert "新增 7 条" in out.getvalue()
+    # Running the finished job again changes nothing.
+    assert imports.run_job(job.pk).created_count == 7 and Record.objects.count() == 7
+
+
+def test_cli_import_shows_progress_summary_and_error_file(scjg, tmp_path):
+    path = write_csv(tmp_path / "cli.csv", MIXED, encoding="gbk")
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "import", str(path), "--category", "admin_penalty", "--provider", "SCJG", "--batch-size", "2",
+        stdout=out, stderr=err,
+    )  # fmt: skip
+    text = out.getvalue()
+    assert "新增 3 条，新版本 0 条，重复 0 条，错误 4 行" in text
+    [error_file] = [line.split("：", 1)[1] for line in text.splitlines() if line.startswith("错误文件：")]
+    with open(error_file, encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["行号", "列", "原因"] and [r[0] for r in rows[1:]] == ["3", "5", "6", "8"]
+    assert "100.0%" in err.getvalue() and "行/秒" in err.getvalue()
+    assert ImportJob.objects.get().created_by.startswith("cli:")
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("import", str(path), "--category", "nope", "--provider", "SCJG", stdout=io.StringIO())
+
+
+def test_multiline_cell_keeps_physical_line_numbers(api, scjg, tmp_path):
+    rows = [penalty(1, CF_SY="第一段\n第二段\n第三段"), penalty(2, CF_JDRQ="bad"), penalty(3)]
+    job = upload(api, scjg, write_csv(tmp_path / "ml.csv", rows)).json()
+    assert [e["line"] for e in job_errors(api, scjg, job["id"])["items"]] == [5]
+    assert sorted(Record.objects.values_list("source_line", flat=True)) == [2, 6]
+    assert Record.objects.get(source_line=2).fields["CF_SY"] == "第一段\n第二段\n第三段"
+
+
+def test_error_csv_is_downloadable_for_excel(api, scjg, tmp_path):
+    job = upload(api, scjg, write_csv(tmp_path / "m.csv", MIXED)).json()
+    response = api.client.get(f"/api/v1/imports/{job['id']}/errors.csv", HTTP_AUTHORIZATION=f"Bearer {scjg}")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == ["行号", "列", "原因"]
+    assert {(int(r[0]), r[1]) for r in rows[1:]} == {(line, column) for line, column, _ in BAD}
+
+
+def test_errors_are_paginated_and_bounded(api, scjg, tmp_path):
+    job = upload(api, scjg, write_csv(tmp_path / "m.csv", MIXED)).json()
+    page = job_errors(api, scjg, job["id"], limit=2, offset=2)
+    assert (page["count"], page["limit"], page["offset"]) == (4, 2, 2)
+    assert [e["line"] for e in page["items"]] == [6, 8]
+    assert api.get(f"/imports/{job['id']}", token=scjg, limit=1000).status_code == 422
+
+
+def test_a_provider_sees_only_its_own_jobs(api, scjg, make_user, tmp_path):
+    job = upload(api, scjg, write_csv(tmp_path / "m.csv", [penalty(1)])).json()
+    _, other = make_user("provider", department="SW")
+    assert api.get(f"/imports/{job['id']}", token=other).status_code == 403
+    download = api.client.get(f"/api/v1/imports/{job['id']}/errors.csv", HTTP_AUTHORIZATION=f"Bearer {other}")
+    assert download.status_code == 403
+    assert api.get("/imports", token=other).json()["count"] == 0
+    assert [j["id"] for j in api.get("/imports", token=scjg).json()["items"]] == [job["id"]]
+    _, office = make_user("credit_office", department="XYB")
+    assert api.get(f"/imports/{job['id']}", token=office).status_code == 200
+    assert api.get("/imports", token=office).json()["count"] == 1
+    assert AuditEvent.objects.filter(action="import.read", object_id=str(job["id"])).count() == 1
+    assert api.get("/imports/999999", token=office).status_code == 404
+
+
+def test_each_job_is_audited_once_not_each_row(api, scjg, tmp_path):
+    job = upload(api, scjg, write_csv(tmp_path / "m.csv", MIXED)).json()
+    start = AuditEvent.objects.get(action="import.start")
+    finish = AuditEvent.objects.get(action="import.finish")
+    assert start.object_id == finish.object_id == str(job["id"])
+    assert finish.after["created"] == 3 and finish.after["error"] == 4
+    assert not AuditEvent.objects.filter(action="record.created").exists()
+
+
+def test_bad_uploads_get_clear_4xx(api, scjg, tmp_path):
+    def post(data):
+        return api.client.post("/api/v1/imports", data, HTTP_AUTHORIZATION=f"Bearer {scjg}")
+
+    good = write_csv(tmp_path / "good.csv", [penalty(1)])
+    assert post({"category": "admin_penalty"}).json()["error"]["code"] == "file_required"
+    with open(good, "rb") as handle:
+        assert post({"file": handle}).json()["error"]["code"] == "category_required"
+    with open(good, "rb") as handle:
+        response = post({"file": handle, "category": "nope"})
+        assert response.status_code == 422 and response.json()["error"]["code"] == "unknown_category"
+
+    cases = {
+        "empty.csv": (b"", "empty_file"),
+        "header-only.csv": (b"\n\n", "empty_file"),
+        "report.pdf": (b"%PDF-1.7 ...", "unsupported_format"),
+        "old.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "unsupported_format"),
+        "fake.xlsx": (b"CF_XDR_MC\n", "unsupported_format"),
+        "binary.csv": (b"\x89PNG\r\n\x1a\n\x00\x00", "unsupported_format"),
+        "latin1.csv": ("CF_XDR_MC\nS\u00e3o Paulo \u00e6\u00f8".encode("cp1252") + b"\x81\xff", "unknown_encoding"),
+    }
+    for name, (content, code) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        response = upload(api, scjg, path)
+        assert response.status_code == 422, (name, response.content)
+        assert response.json()["error"]["code"] == code, (name, response.json())
+
+    with override_settings(XINYONG_IMPORT_MAX_BYTES=100):
+        response = upload(api, scjg, good)
+    assert response.status_code == 413 and response.json()["error"]["code"] == "file_too_large"
+    assert not ImportJob.objects.exists() and not Record.objects.exists()
+    assert list(imports.import_dir().iterdir()) == []  # nothing half-stored
+
+
+def test_wrong_provider_for_category_is_refused(api, scjg, make_user, tmp_path):
+    make_user("provider", department="FY")
+    Category.objects.get(code="court_enforcement").providers.add(Department.objects.get(code="FY"))
+    response = upload(api, scjg, write_csv(tmp_path / "c.csv", [penalty(1)]), category="court_enforcement")
+    assert response.status_code == 403
+
+
+def test_upload_is_queued_for_the_worker(api, scjg, tmp_path):
+    from django_tasks_db.models import DBTaskResult
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        job = upload(api, scjg, write_csv(tmp_path / "q.csv", [penalty(1), penalty(2)])).json()
+    assert job["status"] == "pending" and job["total_rows"] == 2 and job["progress"] == 0
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path.endswith("imports.process_import") and queued.args_kwargs["args"] == [job["id"]]
+    imports.process_import.call(job["id"])
+    assert ImportJob.objects.get().status == "done" and Record.objects.count() == 2

@@ -1,0 +1,209 @@
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from xinyong.accounts.auth import roles
+from xinyong.accounts.models import Role
+from xinyong.core.errors import Forbidden, NotFound
+from xinyong.core.pagination import paginate
+from xinyong.records.models import Record
+
+from . import services
+from .models import Objection, Repair, RepairCondition
+
+router = Router(tags=["异议与信用修复"])
+APPLICANTS = roles(Role.SUBJECT, Role.CREDIT_OFFICE)
+HANDLERS = roles(Role.PROVIDER, Role.INITIATOR, Role.CREDIT_OFFICE)
+READERS = roles(Role.SUBJECT, Role.PROVIDER, Role.INITIATOR, Role.CREDIT_OFFICE, Role.AUDITOR)
+
+
+class ObjectionIn(Schema):
+    record: int | None = Field(None, description="信用信息 id")
+    list_entry: int | None = Field(None, description="名单条目 id")
+    reason: str = Field(max_length=2000)
+    evidence: str = Field("", max_length=2000)
+
+
+class ObjectionDecisionIn(Schema):
+    upheld: bool
+    reason: str = Field(max_length=2000)
+    outcome: str = Field("revoked", description="异议成立时：corrected（更正）或 revoked（撤销）")
+
+
+class RepairIn(Schema):
+    record: int | None = None
+    list_entry: int | None = None
+    method: str = Field("fulfil", description="fulfil、commit、rectify、training、credit_report、public_service")
+    methods: list[str] = Field(default_factory=list, description="多种方式时填写")
+    commitment: str = Field("", max_length=4000, description="公开信用承诺全文")
+    conditions: list[str] = Field(default_factory=list, description="已满足的条件编码，见 GET /repair-conditions")
+
+
+class RepairDecisionIn(Schema):
+    approve: bool
+    reason: str = Field("", max_length=2000)
+
+
+class CorrectIn(Schema):
+    outcome: str = Field(description="corrected（更正）或 revoked（撤回）")
+    reason: str = Field(max_length=2000)
+
+
+class ListParams(Schema):
+    status: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+def objection_body(o: Objection) -> dict:
+    return {
+        "id": o.pk,
+        "record": o.record_id,
+        "list_entry": o.entry_id,
+        "subject": {"code": o.subject.public_code, "name": o.subject.name},
+        "handler": o.handler.code,
+        "reason": o.reason,
+        "evidence": o.evidence,
+        "status": o.status,
+        "status_display": o.get_status_display(),
+        "outcome": o.outcome or None,
+        "filed_at": o.filed_at,
+        "due_on": o.due_on,
+        "overdue": o.overdue_flagged_on is not None,
+        "decided_at": o.decided_at,
+        "decision_reason": o.decision_reason,
+    }
+
+
+def repair_body(r: Repair) -> dict:
+    return {
+        "id": r.pk,
+        "record": r.record_id,
+        "list_entry": r.entry_id,
+        "subject": {"code": r.subject.public_code, "name": r.subject.name},
+        "handler": r.handler.code,
+        "methods": r.methods,
+        "commitment": r.commitment,
+        "conditions_met": r.conditions_met,
+        "status": r.status,
+        "status_display": r.get_status_display(),
+        "filed_at": r.filed_at,
+        "due_on": r.due_on,
+        "decided_at": r.decided_at,
+        "decision_reason": r.decision_reason,
+    }
+
+
+def _visible(queryset, user):
+    """A subject sees its own; a department what it handles; the credit office and auditors all."""
+    if user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR):
+        return queryset
+    if user.has_role(Role.SUBJECT) and user.subject_id:
+        return queryset.filter(subject_id=user.subject_id)
+    return queryset.filter(handler_id=user.department_id) if user.department_id else queryset.none()
+
+
+def _page(queryset, params: ListParams, body):
+    if params.status:
+        queryset = queryset.filter(status=params.status)
+    page = paginate(
+        queryset.select_related("subject", "handler").order_by("-id"), limit=params.limit, offset=params.offset
+    )
+    return {"count": page.count, "limit": page.limit, "offset": page.offset, "items": [body(i) for i in page.items]}
+
+
+@router.post("/objections", auth=APPLICANTS, response={201: dict}, summary="提出异议：立即标注“异议中”，相关措施暂停")
+def file_objection(request, payload: ObjectionIn):
+    objection = services.file_objection(
+        actor=request.actor,
+        user=request.auth,
+        record_id=payload.record,
+        entry_id=payload.list_entry,
+        reason=payload.reason,
+        evidence=payload.evidence,
+    )
+    return 201, objection_body(objection)
+
+
+@router.get("/objections", auth=READERS, summary="异议列表（主体看本主体的，部门看本部门办理的）")
+def list_objections(request, params: Query[ListParams]):
+    return _page(_visible(Objection.objects.all(), request.auth), params, objection_body)
+
+
+@router.post("/objections/{objection_id}/decision", auth=HANDLERS, summary="办结异议：成立则更正或撤销，不成立则恢复")
+def decide_objection(request, objection_id: int, payload: ObjectionDecisionIn):
+    objection = services.decide_objection(
+        actor=request.actor,
+        user=request.auth,
+        objection_id=objection_id,
+        upheld=payload.upheld,
+        reason=payload.reason,
+        outcome=payload.outcome,
+    )
+    return objection_body(objection)
+
+
+@router.post("/repairs", auth=APPLICANTS, response={201: dict}, summary="申请信用修复或提前移出名单")
+def apply_repair(request, payload: RepairIn):
+    repair = services.apply_repair(
+        actor=request.actor,
+        user=request.auth,
+        record_id=payload.record,
+        entry_id=payload.list_entry,
+        methods=payload.methods or [payload.method],
+        commitment=payload.commitment,
+        conditions_met=payload.conditions,
+    )
+    return 201, repair_body(repair)
+
+
+@router.get("/repairs", auth=READERS, summary="信用修复申请列表")
+def list_repairs(request, params: Query[ListParams]):
+    return _page(_visible(Repair.objects.all(), request.auth), params, repair_body)
+
+
+@router.post("/repairs/{repair_id}/decision", auth=HANDLERS, summary="作出修复决定（谁认定、谁修复）")
+def decide_repair(request, repair_id: int, payload: RepairDecisionIn):
+    repair = services.decide_repair(
+        actor=request.actor, user=request.auth, repair_id=repair_id, approve=payload.approve, reason=payload.reason
+    )
+    return repair_body(repair)
+
+
+@router.get("/repair-conditions", auth=None, summary="信用修复条件（全国通用及各部门补充条件）")
+def repair_conditions(request, department: str | None = None):
+    conditions = RepairCondition.objects.filter(is_active=True).select_related("department")
+    if department:
+        conditions = conditions.filter(department__code=department) | conditions.filter(department__isnull=True)
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "description": c.description,
+            "department": c.department.code if c.department else None,
+        }
+        for c in conditions.order_by("id")
+    ]
+
+
+@router.post("/records/{record_id}/correct", auth=roles(Role.PROVIDER), summary="自查纠错：更正或撤回本部门的信息")
+def self_correct(request, record_id: int, payload: CorrectIn):
+    record = services.self_correct(
+        actor=request.actor, user=request.auth, record_id=record_id, reason=payload.reason, outcome=payload.outcome
+    )
+    return {"id": record.pk, "status": record.status, "reason": record.status_reason}
+
+
+@router.get(
+    "/records/{record_id}/repair-notice",
+    auth=roles(Role.PROVIDER, Role.SUBJECT, Role.CREDIT_OFFICE),
+    summary="信用修复告知书（与处罚决定书同时送达）",
+)
+def repair_notice(request, record_id: int):
+    record = Record.objects.select_related("category", "subject", "provider").filter(pk=record_id).first()
+    if record is None:
+        raise NotFound("信用信息不存在", code="record_not_found")
+    user = request.auth
+    own = record.provider_id == user.department_id or (user.subject_id and user.subject_id == record.subject_id)
+    if not own and not user.has_role(Role.CREDIT_OFFICE):
+        raise Forbidden("只能查看本部门或本主体的告知书", code="not_own_record")
+    return services.repair_notice(record)
