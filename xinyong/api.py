@@ -84,6 +84,8 @@ ROUTER_MODULES = [
     "xinyong.measures.api",
     "xinyong.checks.api",
     "xinyong.rights.api",
+    "xinyong.supervision.api",
+    "xinyong.portal.api",
 ]
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "xinyong.measures",
     "xinyong.checks",
     "xinyong.rights",
+    "xinyong.supervision",
     "xinyong.portal",
 ]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils import timezone
 
 from xinyong.accounts.models import Department
 from xinyong.audit.services import Actor
@@ -26,6 +27,10 @@ from . import engine
 from .models import Check, Feedback, Task
 
 MAX_BATCH = 10_000
+# Other slices add measures to an answer without this module knowing them (e.g. supervision: grades,
+# industry measures). Each callable gets (subject, matter, today) and returns measure dicts shaped like
+# `_measure_answer`'s; they are registered from AppConfig.ready().
+ANSWER_EXTENSIONS: list = []
 NO_DISHONESTY = "no_dishonesty"  # the list type whose rewards apply to subjects with a clean record
 
 
@@ -125,7 +130,7 @@ def _build_check(
             "known": subject is not None,
         },
         "matter": matter,
-        "checked_at": now.isoformat(),
+        "checked_at": timezone.localtime(now).isoformat(),
         "result": result,
         "measures": measures,
     }

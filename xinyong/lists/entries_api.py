@@ -9,10 +9,12 @@ from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
 from xinyong.checks.selectors import entry_loop
 from xinyong.core import clock
+from xinyong.core.errors import InvalidInput, NotFound
 from xinyong.core.pagination import paginate
 
 from . import services
-from .models import ListEntry
+from .models import CleanRecordPublication, ListEntry
+from .public import clean_subjects
 
 router = Router(tags=["红黑名单"])
 
@@ -135,3 +137,33 @@ def get_entry(request, entry_id: int):
     ]
     body["loop"] = entry_loop(entry.pk, clock.today())
     return body
+
+
+class CleanListParams(Schema):
+    month: str | None = Field(None, description="YYYY-MM，默认最近一期")
+    limit: int = 50
+    offset: int = 0
+
+
+@router.get("/clean-record-list", auth=None, summary="无不良信用记录主体（按月公布）")
+def clean_record_list(request, params: Query[CleanListParams]):
+    publications = CleanRecordPublication.objects.all()
+    if params.month:
+        try:
+            month = dt.date.fromisoformat(f"{params.month}-01")
+        except ValueError:
+            raise InvalidInput("month 格式应为 YYYY-MM", code="invalid_month") from None
+        publications = publications.filter(month=month)
+    publication = publications.first()
+    if publication is None:
+        raise NotFound("该月尚未公布", code="not_published")
+    page = paginate(clean_subjects(publication.as_of, publication.years), limit=params.limit, offset=params.offset)
+    return {
+        "month": publication.month.strftime("%Y-%m"),
+        "as_of": publication.as_of,
+        "years": publication.years,
+        "count": page.count,
+        "limit": page.limit,
+        "offset": page.offset,
+        "items": [{"code": s.public_code, "name": s.name} for s in page.items],
+    }

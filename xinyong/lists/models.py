@@ -142,3 +142,21 @@ class ListEntryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.action}"
+
+
+class CleanRecordPublication(models.Model):
+    """The monthly publication of subjects with no bad record (R6, 000 §1): which month, as of which
+    day, how many. The subjects themselves are derived from the data on that day, so nothing is copied."""
+
+    month = models.DateField("月份", unique=True, help_text="该月第一天")
+    as_of = models.DateField("截至日期")
+    years = models.PositiveSmallIntegerField("无不良记录年限")
+    subject_count = models.PositiveIntegerField("主体数")
+    generated_at = models.DateTimeField("生成时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "无不良记录主体月度公布"
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y年%m月}：{self.subject_count}"

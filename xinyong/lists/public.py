@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from xinyong.checks import engine
 from xinyong.core import clock
+from xinyong.core.dates import add_months
 from xinyong.subjects.models import Subject
 
 from .models import ListEntry
@@ -100,3 +101,28 @@ def public_entries_section(subject: Subject, as_of: dt.date | None) -> tuple[str
         suspended = _under_objection_at(entry, moment)
         result.append({**public_entry(entry), "under_objection": suspended, "measures": _measures(entry, suspended)})
     return "list_entries", result
+
+
+def clean_subjects(as_of: dt.date, years: int):
+    """Organisations with no dishonesty record in the last `years` and no black or watch entry on
+    `as_of` (R6: the monthly list of subjects with no bad record; R14: their incentives)."""
+    from xinyong.records.models import Record
+
+    since = add_months(as_of, -12 * years)
+    bad_records = Record.objects.filter(
+        category__counts_as_dishonesty=True,
+        decision_date__gte=since,
+        decision_date__lte=as_of,
+        is_current=True,
+        status__in=(Record.Status.ACTIVE, Record.Status.UNDER_OBJECTION),
+    ).values("subject_id")
+    bad_entries = ListEntry.objects.filter(
+        status=ListEntry.Status.ACTIVE, list_type__kind__in=("black", "watch"), starts_on__lte=as_of
+    ).values("subject_id")
+    return (
+        Subject.objects.exclude(kind=Subject.Kind.NATURAL_PERSON)
+        .filter(status=Subject.Status.ACTIVE, created_at__date__lte=as_of)
+        .exclude(pk__in=bad_records)
+        .exclude(pk__in=bad_entries)
+        .order_by("search_name", "pk")
+    )

@@ -11,14 +11,15 @@ from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
 from xinyong.checks import engine
 from xinyong.checks.services import push_entry_change
-from xinyong.core import clock
+from xinyong.core import clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.records.models import Record
 from xinyong.subjects.models import Subject
 from xinyong.subjects.selectors import get_by_code, relations_of_role
 
-from .models import ListEntry, ListEntryEvent, ListType
+from .models import CleanRecordPublication, ListEntry, ListEntryEvent, ListType
+from .public import clean_subjects
 
 
 @dataclass(frozen=True)
@@ -277,3 +278,26 @@ def expire_entries(*, today: dt.date) -> dict:
             end_entry(entry, status=ListEntry.Status.EXPIRED, actor=actor, reason="惩戒期限届满", action="expire")
         expired += 1
     return {"expired": expired}
+
+
+def publish_clean_record_list(*, today: dt.date) -> dict:
+    """Monthly (the first daily run of a month): publish the subjects with no bad record (R6)."""
+    month = today.replace(day=1)
+    if CleanRecordPublication.objects.filter(month=month).exists():
+        return {"published": False}
+    years = parameters.integer("no_dishonesty_years")
+    publication = CleanRecordPublication.objects.create(
+        month=month,
+        as_of=today,
+        years=years,
+        subject_count=clean_subjects(today, years).count(),
+        generated_at=clock.now(),
+    )
+    audit(
+        actor=Actor(name="system", channel="daily"),
+        action="clean_list.publish",
+        object_type="clean_list",
+        object_id=month.isoformat(),
+        after={"count": publication.subject_count, "as_of": today},
+    )
+    return {"published": True, "subjects": publication.subject_count}

@@ -16,6 +16,7 @@ PUBLIC = {
     ("GET", "/identifiers/{code}"),
     ("GET", "/categories"),
     ("GET", "/repair-conditions"),
+    ("GET", "/clean-record-list"),
     ("GET", "/subjects"),
     ("GET", "/subjects/{code}"),
     ("GET", "/list-types"),
