@@ -132,26 +132,32 @@ def list_tasks(request, params: Query[TaskParams]):
         "count": page.count,
         "limit": page.limit,
         "offset": page.offset,
-        "items": [
-            {
-                "id": t.pk,
-                "action": t.action,
-                "reason": t.reason,
-                "created_at": t.created_at,
-                "due_on": t.due_on,
-                "status": t.status,
-                "entry": {
-                    "id": t.entry_id,
-                    "list_type": t.entry.list_type.code,
-                    "list_type_name": t.entry.list_type.name,
-                    "subject": {"code": t.entry.subject.public_code, "name": t.entry.subject.name},
-                    "status": t.entry.status,
-                    "starts_on": t.entry.starts_on,
-                    "ends_on": t.entry.ends_on,
-                },
-            }
-            for t in page.items
-        ],
+        "items": [_task_body(t) for t in page.items],
+    }
+
+
+def _task_body(task: Task) -> dict:
+    entry = task.entry
+    return {
+        "id": task.pk,
+        "action": task.action,
+        "reason": task.reason,
+        "created_at": task.created_at,
+        "due_on": task.due_on,
+        "status": task.status,
+        "entry": {
+            "id": entry.pk,
+            "list_type": entry.list_type.code,
+            "list_type_name": entry.list_type.name,
+            "subject": {"code": entry.subject.public_code, "name": entry.subject.name},
+            "status": entry.status,
+            "starts_on": entry.starts_on,
+            "ends_on": entry.ends_on,
+        }
+        if entry
+        else None,
+        "objection": task.objection_id,
+        "repair": task.repair_id,
     }
 
 

@@ -65,7 +65,13 @@ class Task(models.Model):
         DONE = "done", "已处理"
 
     department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="tasks")
-    entry = models.ForeignKey("lists.ListEntry", on_delete=models.PROTECT, related_name="tasks")
+    # What the task is about: a list entry change pushed to implementers, or an objection or repair
+    # application the handling department must decide within its deadline.
+    entry = models.ForeignKey("lists.ListEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
+    objection = models.ForeignKey(
+        "rights.Objection", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    repair = models.ForeignKey("rights.Repair", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
     action = models.CharField("事项", max_length=32)
     reason = models.CharField("推送原因", max_length=200)
     created_at = models.DateTimeField("推送时间")
@@ -79,7 +85,7 @@ class Task(models.Model):
         indexes = [models.Index(fields=["department", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.department_id}:{self.action}:{self.entry_id}"
+        return f"{self.department_id}:{self.action}:{self.entry_id or self.objection_id or self.repair_id}"
 
 
 class SnapshotChange(models.Model):

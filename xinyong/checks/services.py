@@ -274,7 +274,30 @@ PUSH_REASONS = {
     "suspend": "异议处理中，相关措施暂停",
     "resume": "异议未成立，相关措施恢复",
     "superior_notice": "所属单位被列入失信名单，请督促整改",
+    "objection": "信用主体提出异议，请在期限内核查处理",
+    "repair": "信用主体申请信用修复，请在期限内作出决定",
 }
+
+
+def open_decision_task(
+    department: Department, *, action: str, due_on: dt.date | None, objection=None, repair=None
+) -> Task:
+    """A decision the handling department owes a subject (objection, repair), with its deadline."""
+    return Task.objects.create(
+        department=department,
+        action=action,
+        reason=PUSH_REASONS[action],
+        created_at=clock.now(),
+        due_on=due_on,
+        objection=objection,
+        repair=repair,
+    )
+
+
+def close_decision_tasks(*, note: str, objection=None, repair=None) -> None:
+    tasks = Task.objects.filter(status=Task.Status.OPEN)
+    tasks = tasks.filter(objection=objection) if objection is not None else tasks.filter(repair=repair)
+    tasks.update(status=Task.Status.DONE, done_at=clock.now(), done_note=note[:500])
 
 
 def _implementing_codes(list_type_code: str) -> set[str]:

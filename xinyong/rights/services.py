@@ -9,6 +9,7 @@ from xinyong.accounts.models import Department, Role, User
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
 from xinyong.catalog.selectors import severity_rule
+from xinyong.checks.services import close_decision_tasks, open_decision_task
 from xinyong.core import calendar, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -101,6 +102,7 @@ def file_objection(
         status_before=item.status,
     )
     _mark_under_objection(item, True, actor=actor, reason=f"异议#{objection.pk}：{reason.strip()}")
+    open_decision_task(objection.handler, action="objection", due_on=objection.due_on, objection=objection)
     audit(
         actor=actor,
         action="objection.file",
@@ -153,6 +155,7 @@ def decide_objection(
     objection.outcome = outcome if upheld else ""
     objection.decided_at, objection.decided_by, objection.decision_reason = clock.now(), actor.name, reason.strip()
     objection.save()
+    close_decision_tasks(note=f"异议已办结：{objection.get_status_display()}", objection=objection)
     audit(
         actor=actor,
         action="objection.decide",
@@ -317,6 +320,7 @@ def apply_repair(
         filed_at=clock.now(),
         due_on=_deadline(parameters.integer("repair_decision_working_days"), working=True),
     )
+    open_decision_task(repair.handler, action="repair", due_on=repair.due_on, repair=repair)
     audit(
         actor=actor,
         action="repair.apply",
@@ -345,6 +349,7 @@ def decide_repair(*, actor: Actor, user: User, repair_id: int, approve: bool, re
     repair.status = Repair.Status.APPROVED if approve else Repair.Status.REFUSED
     repair.decided_at, repair.decided_by, repair.decision_reason = clock.now(), actor.name, reason.strip()
     repair.save()
+    close_decision_tasks(note=f"修复申请已办结：{repair.get_status_display()}", repair=repair)
     if approve:
         _complete_repair(repair, actor)
     audit(

@@ -71,6 +71,8 @@ def test_objection_suspends_at_once_and_rejection_restores(api, world):
         assert profile["list_entries"][0]["under_objection"] is True
         assert [o["list_entry"] for o in profile["objections_pending"]] == [entry_id]
         assert object_to(api, world, list_entry=entry_id).status_code == 409
+        [task] = api.get("/tasks", token=world["court"]).json()["items"]
+        assert (task["action"], task["objection"], task["due_on"]) == ("objection", objection["id"], "2025-06-22")
 
         mine = api.get("/objections", token=world["company"]).json()["items"]
         assert [o["status"] for o in mine] == ["pending"]
@@ -89,6 +91,7 @@ def test_objection_suspends_at_once_and_rejection_restores(api, world):
         )
         assert rejected.json()["status"] == "rejected" and rejected.json()["decision_reason"] == "经核实仍未履行"
         assert procurement(api, world)["result"] == "restricted"
+        assert api.get("/tasks", token=world["court"]).json()["count"] == 0
         actions = Task.objects.filter(department__code="CZ").values_list("action", flat=True)
         assert list(actions.order_by("id")) == ["publish", "suspend", "resume"]
 
