@@ -1,5 +1,3 @@
-import datetime as dt
-
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -9,6 +7,7 @@ from xinyong.accounts.selectors import department_of
 from xinyong.core import clock
 from xinyong.core.errors import InvalidInput
 from xinyong.core.pagination import paginate
+from xinyong.core.schemas import PeriodQuery
 
 from . import selectors, services
 from .models import Task
@@ -41,11 +40,6 @@ class TaskParams(Schema):
 
 class CloseIn(Schema):
     note: str = Field("", max_length=500)
-
-
-class PeriodParams(Schema):
-    start: dt.date
-    end: dt.date
 
 
 @router.post("/checks", auth=IMPLEMENTER, summary="嵌入式核查：主体 + 业务事项 → 适用的奖惩措施")
@@ -128,12 +122,7 @@ def list_tasks(request, params: Query[TaskParams]):
         .order_by("due_on", "id")
     )
     page = paginate(tasks, limit=params.limit, offset=params.offset)
-    return {
-        "count": page.count,
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": [_task_body(t) for t in page.items],
-    }
+    return page.body(_task_body)
 
 
 def _task_body(task: Task) -> dict:
@@ -178,9 +167,7 @@ def close_task(request, task_id: int, payload: CloseIn):
     auth=roles(Role.CREDIT_OFFICE, Role.INITIATOR, Role.AUDITOR),
     summary="各部门闭环情况：核查、反馈率、反馈时长、任务逾期",
 )
-def loop_departments(request, params: Query[PeriodParams]):
-    if params.end < params.start:
-        raise InvalidInput("结束日期早于开始日期", code="invalid_period")
+def loop_departments(request, params: Query[PeriodQuery]):
     return {
         "start": params.start,
         "end": params.end,

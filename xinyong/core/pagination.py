@@ -1,5 +1,6 @@
 """Bounded pagination: no list endpoint or page ever loads an unbounded set."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -15,6 +16,16 @@ class Page:
     count: int
     limit: int
     offset: int
+
+    def body(self, serialize: Callable, **extra) -> dict:
+        """The JSON shape every paginated endpoint answers with."""
+        return {
+            **extra,
+            "count": self.count,
+            "limit": self.limit,
+            "offset": self.offset,
+            "items": [serialize(item) for item in self.items],
+        }
 
 
 def paginate(queryset: QuerySet, *, limit: int = 20, offset: int = 0, max_offset: int = 10_000) -> Page:

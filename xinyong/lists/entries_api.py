@@ -108,12 +108,7 @@ def list_entries(request, params: Query[EntryParams]):
 
         entries = entries.filter(subject=get_by_code(params.subject))
     page = paginate(entries, limit=params.limit, offset=params.offset)
-    return {
-        "count": page.count,
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": [entry_body(e) for e in page.items],
-    }
+    return page.body(entry_body)
 
 
 @router.get(
@@ -158,12 +153,9 @@ def clean_record_list(request, params: Query[CleanListParams]):
     if publication is None:
         raise NotFound("该月尚未公布", code="not_published")
     page = paginate(clean_subjects(publication.as_of, publication.years), limit=params.limit, offset=params.offset)
-    return {
-        "month": publication.month.strftime("%Y-%m"),
-        "as_of": publication.as_of,
-        "years": publication.years,
-        "count": page.count,
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": [{"code": s.public_code, "name": s.name} for s in page.items],
-    }
+    return page.body(
+        lambda s: {"code": s.public_code, "name": s.name},
+        month=publication.month.strftime("%Y-%m"),
+        as_of=publication.as_of,
+        years=publication.years,
+    )

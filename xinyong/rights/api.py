@@ -108,7 +108,7 @@ def _page(queryset, params: ListParams, body):
     page = paginate(
         queryset.select_related("subject", "handler").order_by("-id"), limit=params.limit, offset=params.offset
     )
-    return {"count": page.count, "limit": page.limit, "offset": page.offset, "items": [body(i) for i in page.items]}
+    return page.body(body)
 
 
 @router.post("/objections", auth=APPLICANTS, response={201: dict}, summary="提出异议：立即标注“异议中”，相关措施暂停")

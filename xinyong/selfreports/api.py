@@ -73,7 +73,7 @@ def list_reports(request, params: Query[PageParams]):
     if params.status:
         reports = reports.filter(status=params.status)
     page = paginate(reports, limit=params.limit, offset=params.offset)
-    return {"count": page.count, "limit": page.limit, "offset": page.offset, "items": [_body(r) for r in page.items]}
+    return page.body(_body)
 
 
 @router.post("/self-reports/{report_id}/verify", auth=REVIEWERS, summary="核实通过：转为信用信息")

@@ -50,12 +50,7 @@ def register_subject(request, payload: SubjectIn):
 @router.get("/subjects", auth=None, summary="按代码或名称（可部分）检索信用主体")
 def search_subjects(request, params: Query[SearchParams]):
     page = selectors.search(params.q, limit=params.limit, offset=params.offset)
-    return {
-        "count": page.count,
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": [selectors.public_summary(s) for s in page.items],
-    }
+    return page.body(selectors.public_summary)
 
 
 @router.get("/subjects/{code}", auth=None, summary="信用主体公开信息")
