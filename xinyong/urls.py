@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from xinyong.api import api
+from xinyong.core import views as core_views
 
 admin.site.site_header = "信用平台管理后台"
 admin.site.site_title = "信用平台"
@@ -10,5 +11,7 @@ admin.site.index_title = "信用办管理"
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("", include("xinyong.portal.urls")),
 ]
