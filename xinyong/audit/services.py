@@ -42,6 +42,11 @@ def _canonical(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True))
 
 
+def _to_millisecond(moment: dt.datetime) -> dt.datetime:
+    # Backups (Django's JSON serializer) keep milliseconds only; hashing more would break the chain on restore.
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     payload = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
@@ -82,7 +87,7 @@ def record(
     _lock_chain()
     last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
     event = AuditEvent(
-        occurred_at=clock.now(),
+        occurred_at=_to_millisecond(clock.now()),
         actor=actor.name,
         department=actor.department,
         channel=actor.channel,
