@@ -85,6 +85,7 @@ ROUTER_MODULES = [
     "xinyong.checks.api",
     "xinyong.rights.api",
     "xinyong.supervision.api",
+    "xinyong.integrity.api",
     "xinyong.portal.api",
 ]
 

@@ -9,6 +9,7 @@ from xinyong.accounts import services as accounts
 from xinyong.audit.services import SYSTEM
 from xinyong.checks import engine
 from xinyong.core import calendar
+from xinyong.integrity.services import forget_requirements
 
 
 class ApiClient:
@@ -38,6 +39,7 @@ def _fresh_calendar_cache():
     # Transactional tests truncate tables without signals; the calendar cache must not outlive them.
     calendar.clear_cache()
     engine.SNAPSHOT.reset()
+    forget_requirements()
 
 
 @pytest.fixture

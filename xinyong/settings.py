@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xinyong.checks",
     "xinyong.rights",
     "xinyong.supervision",
+    "xinyong.integrity",
     "xinyong.portal",
 ]
 
@@ -175,3 +176,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("XINYONG_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Roles that may read public officials' integrity files (R31: personnel and discipline departments).
+XINYONG_INTEGRITY_READER_ROLES = [
+    r.strip() for r in os.environ.get("XINYONG_INTEGRITY_READER_ROLES", "personnel,discipline").split(",") if r.strip()
+]

@@ -43,6 +43,10 @@ class Role(models.Model):
     IMPLEMENTER = "implementer"
     AUDITOR = "auditor"
     SUBJECT = "subject"
+    # Read public officials' integrity files (R31); which roles may is a setting, these are the defaults.
+    PERSONNEL = "personnel"
+    DISCIPLINE = "discipline"
+    CREDIT_AGENCY = "credit_agency"
 
     code = models.SlugField("角色编码", max_length=32, unique=True)
     name = models.CharField("角色名称", max_length=50)

@@ -31,6 +31,10 @@ MAX_BATCH = 10_000
 # industry measures). Each callable gets (subject, matter, today) and returns measure dicts shaped like
 # `_measure_answer`'s; they are registered from AppConfig.ready().
 ANSWER_EXTENSIONS: list = []
+# Conditions a business matter sets beyond measures (e.g. a valid third-party credit report for a
+# tender, R32): callables (subject, matter, today) -> [{"code", "name", "met", "message"}]; an answer
+# carries a "requirements" list only when a matter has any.
+ANSWER_REQUIREMENTS: list = []
 NO_DISHONESTY = "no_dishonesty"  # the list type whose rewards apply to subjects with a clean record
 
 
@@ -134,6 +138,9 @@ def _build_check(
         "result": result,
         "measures": measures,
     }
+    requirements = [r for check in ANSWER_REQUIREMENTS for r in check(subject, matter, now.date())]
+    if requirements:
+        answer["requirements"] = requirements
     return Check(
         number=number,
         implementer=department,

@@ -17,12 +17,20 @@ PUBLIC = {
     ("GET", "/categories"),
     ("GET", "/repair-conditions"),
     ("GET", "/clean-record-list"),
+    ("GET", "/agencies"),
+    ("GET", "/third-party-reports/verify"),
     ("GET", "/subjects"),
     ("GET", "/subjects/{code}"),
     ("GET", "/list-types"),
     ("GET", "/measures"),
     ("GET", "/matters"),
     ("GET", "/legal-bases"),
+    # Portal (R23–R25): rate-limited per client address instead of authenticated.
+    ("GET", "/suggestions"),
+    ("GET", "/reports/{code}"),
+    ("GET", "/reports/verify/{number}"),
+    ("POST", "/dishonesty-reports"),
+    ("GET", "/dishonesty-reports/track/{number}"),
 }
 ALL_ROLES = [Role.CREDIT_OFFICE, Role.PROVIDER, Role.INITIATOR, Role.IMPLEMENTER, Role.AUDITOR, Role.SUBJECT]
 SAMPLE_PATH_VALUE = "91360404360400019X"

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class IntegrityConfig(AppConfig):
+    name = "xinyong.integrity"
+    label = "integrity"
+    verbose_name = "政务诚信与信用服务市场"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from xinyong.checks.services import ANSWER_REQUIREMENTS
+
+        from .models import ReportRequirement
+        from .services import forget_requirements, third_party_report_requirement
+
+        ANSWER_REQUIREMENTS.append(third_party_report_requirement)
+        post_save.connect(forget_requirements, sender=ReportRequirement, dispatch_uid="integrity-req-save")
+        post_delete.connect(forget_requirements, sender=ReportRequirement, dispatch_uid="integrity-req-delete")
