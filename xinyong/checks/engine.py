@@ -1,8 +1,8 @@
 """The in-memory check snapshot (R12 hot path, architecture §9).
 
-Each process holds the active list entries (by subject) and the measure catalog (by list type) in
-memory, so a check costs one subject lookup plus dictionary work. Writers append to
-`SnapshotChange` in the same transaction as their change; a process catches up from that log at
+Each process holds the active list entries (by subject) and the measure catalog (by list type, with
+the business matters) in memory, so a check costs one subject lookup plus dictionary work. Writers
+append to `SnapshotChange` in the same transaction as their change; a process catches up from that log at
 most `XINYONG_SNAPSHOT_MAX_AGE_MS` after the change (immediately for changes made in the process
 itself), reloading only the changed entries — or everything when the measure catalog changed.
 """
@@ -21,7 +21,7 @@ from .models import SnapshotChange
 COMMIT_WINDOW = dt.timedelta(seconds=60)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryView:
     entry_id: int
     list_type: str
@@ -56,31 +56,44 @@ class MeasureView:
         return self.target in ("organisation", "both")
 
 
-def _entry_views(entries) -> dict[int, list[EntryView]]:
+def _entry_views(rows) -> dict[int, list[EntryView]]:
+    """Views by subject from `_active_entries` rows. The few distinct list type codes and dates are shared
+    between views: with 100,000 entries, one object each instead of 100,000 copies."""
     by_subject: dict[int, list[EntryView]] = {}
-    for entry in entries:
-        origin = entry.derived_from
-        by_subject.setdefault(entry.subject_id, []).append(
+    shared: dict = {}
+    for row in rows:
+        entry_id, subject_id, list_type, starts_on, ends_on, objection, origin_id, origin_objection, via, role = row
+        by_subject.setdefault(subject_id, []).append(
             EntryView(
-                entry_id=entry.pk,
-                list_type=entry.list_type.code,
-                starts_on=entry.starts_on,
-                ends_on=entry.ends_on,
-                under_objection=entry.under_objection or bool(origin and origin.under_objection),
-                via_organisation=origin.subject.uscc if origin else None,
-                via_role=entry.via_role or None,
+                entry_id=entry_id,
+                list_type=shared.setdefault(list_type, list_type),
+                starts_on=shared.setdefault(starts_on, starts_on),
+                ends_on=shared.setdefault(ends_on, ends_on),
+                under_objection=objection or bool(origin_objection),
+                via_organisation=via if origin_id is not None else None,
+                via_role=role or None,
             )
         )
     return by_subject
 
 
 def _active_entries(ids=None):
+    """Rows of the active entries (all, or those of `ids`), streamed: plain tuples of the columns a view
+    needs, not model instances (those cost ~5 KB of memory each for the whole load)."""
     from xinyong.lists.models import ListEntry
 
-    entries = ListEntry.objects.filter(status=ListEntry.Status.ACTIVE).select_related(
-        "list_type", "derived_from__subject"
-    )
-    return entries.filter(pk__in=ids) if ids is not None else entries
+    entries = ListEntry.objects.filter(status=ListEntry.Status.ACTIVE)
+    if ids is not None:
+        entries = entries.filter(pk__in=ids)
+    columns = ("pk", "subject_id", "list_type__code", "starts_on", "ends_on", "under_objection", "derived_from_id")
+    origin = ("derived_from__under_objection", "derived_from__subject__uscc", "via_role")
+    return entries.values_list(*columns, *origin).iterator(chunk_size=5_000)
+
+
+def _matter_codes() -> frozenset[str]:
+    from xinyong.measures.models import BusinessMatter
+
+    return frozenset(BusinessMatter.objects.values_list("code", flat=True))
 
 
 def _measure_views() -> dict[str, list[MeasureView]]:
@@ -123,6 +136,8 @@ class Snapshot:
         """Forget everything; the next check loads afresh (tests roll the database back under it)."""
         self.entries: dict[int, list[EntryView]] = {}
         self.measures: dict[str, list[MeasureView]] = {}
+        # Business matter codes: part of the catalog (edited in the admin, which notes a catalog change).
+        self.matters: frozenset[str] = frozenset()
         self._subject_of_entry: dict[int, int] = {}
         self._loaded = False
         self._watermark: dt.datetime | None = None
@@ -169,6 +184,7 @@ class Snapshot:
             SnapshotChange.objects.filter(changed_at__gte=self._watermark - COMMIT_WINDOW).values_list("pk", flat=True)
         )
         self.measures = _measure_views()
+        self.matters = _matter_codes()
         self.entries = _entry_views(_active_entries())
         self._subject_of_entry = {v.entry_id: s for s, views in self.entries.items() for v in views}
         self._loaded = True
@@ -193,6 +209,9 @@ class Snapshot:
 
     def measures_of(self, list_type: str) -> list[MeasureView]:
         return self.measures.get(list_type, [])
+
+    def knows_matter(self, code: str) -> bool:
+        return code in self.matters
 
 
 SNAPSHOT = Snapshot()
