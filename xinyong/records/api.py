@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.http import StreamingHttpResponse
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 from pydantic import Field
@@ -11,6 +9,7 @@ from xinyong.audit.services import record as audit
 from xinyong.core import clock
 from xinyong.core.errors import Forbidden, InvalidInput, NotFound
 from xinyong.core.pagination import paginate
+from xinyong.core.schemas import PeriodQuery
 
 from . import imports, selectors, services
 from .models import ImportJob, Record
@@ -28,9 +27,7 @@ class ReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class PeriodParams(Schema):
-    start: dt.date
-    end: dt.date
+class PeriodParams(PeriodQuery):
     department: str | None = None
 
 
@@ -122,8 +119,6 @@ def withdraw(request, record_id: int, payload: ReasonIn):
     summary="双公示及时率：按部门统计按时、迟报、仍逾期",
 )
 def publicity_timeliness(request, params: Query[PeriodParams]):
-    if params.end < params.start:
-        raise InvalidInput("结束日期早于开始日期", code="invalid_period")
     department = params.department
     user = request.auth
     if not user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR):
@@ -201,6 +196,7 @@ def post_import(
         category_code=category.strip(),
         chunks=file.chunks(),
         file_name=file.name or "",
+        limit=limit,
     )
     imports.enqueue(job)
     job.refresh_from_db()

@@ -11,9 +11,15 @@ all of one batch in one transaction, so a crash leaves the job exactly at the en
 committed batch and `run_job` continues from there; rows already stored are never stored twice
 (and a re-run of the whole file only finds duplicates, by content hash).
 
-Memory stays flat whatever the file size: one batch of rows is held at a time.
+Memory stays flat whatever the file size: the file is streamed, and only a few batches are held at a
+time (the one being stored and those being prepared). Large files are prepared by helper processes
+(`XINYONG_IMPORT_WORKERS`, default: up to 2) while this process stores, in file order.
+
+Settings: `XINYONG_IMPORT_MAX_BYTES` (uploads; default 200 MB, env `XINYONG_IMPORT_MAX_MB`),
+`XINYONG_IMPORT_BATCH_ROWS` (default 5,000), `XINYONG_IMPORT_WORKERS` (also from the environment).
 """
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -22,12 +28,15 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
 import tempfile
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, connections, transaction
@@ -138,10 +147,10 @@ class StoredFile:
     estimated_rows: int | None
 
 
-def store_file(chunks: Iterable[bytes], file_name: str) -> StoredFile:
+def store_file(chunks: Iterable[bytes], file_name: str, *, limit: int | None = None) -> StoredFile:
     """Copy the delivered bytes into the import store under their sha256, once it is known that
-    they can be read (format, encoding, a header row); otherwise keep nothing and say why."""
-    limit = max_upload_bytes()
+    they can be read (format, encoding, a header row); otherwise keep nothing and say why.
+    `limit`: the most bytes accepted (uploads); None for files imported on the server (CLI)."""
     digest = hashlib.sha256()
     size = 0
     directory = import_dir()
@@ -151,7 +160,7 @@ def store_file(chunks: Iterable[bytes], file_name: str) -> StoredFile:
         with handle:
             for chunk in chunks:
                 size += len(chunk)
-                if size > limit:
+                if limit is not None and size > limit:
                     raise TooLarge(
                         f"文件超过大小上限 {limit // (1024 * 1024)} MB；请拆分后分批导入",
                         details=[{"limit_bytes": limit}],
@@ -205,14 +214,20 @@ def _summary(job: ImportJob) -> dict:
 
 
 def start_import(
-    *, actor: Actor, provider: Department, category_code: str, chunks: Iterable[bytes], file_name: str
+    *,
+    actor: Actor,
+    provider: Department,
+    category_code: str,
+    chunks: Iterable[bytes],
+    file_name: str,
+    limit: int | None = None,
 ) -> ImportJob:
     """Receive a file and create its job: pending, or failed at once when its header is unusable
     (a required column missing). Processing is separate: `run_job`, or the `process_import` task."""
     category = get_category(category_code)
     services.check_provider(category, provider)
     file_name = Path(file_name or "upload").name[:255]
-    stored = store_file(chunks, file_name)
+    stored = store_file(chunks, file_name, limit=limit)
     with transaction.atomic():
         job = ImportJob.objects.create(
             category=category,
@@ -251,7 +266,8 @@ def start_import(
 
 
 def import_local_file(*, actor: Actor, provider_code: str, category_code: str, path: Path) -> ImportJob:
-    """The CLI's entry: the same as an upload, from a file on this machine."""
+    """The CLI's entry: the same as an upload, from a file on this machine, without the upload size
+    limit (the way to import files too large to upload)."""
     provider = Department.objects.filter(code=provider_code).first()
     if provider is None:
         raise NotFound(f"部门“{provider_code}”不存在", code="department_not_found")
@@ -424,9 +440,21 @@ def _prepare_rows(ctx: _Context, rows: list[tuple[int, list[str]]]) -> _Batch:
 _helper_context: _Context | None = None
 
 
+_inherited_connections: list = []
+
+
 def _helper_init(ctx: _Context) -> None:
     global _helper_context
     _helper_context = ctx
+    # The forked helper must never use, nor close, the parent's database connections (closing would
+    # end the parent's session on the shared socket): keep them referenced, unused, and let the helper
+    # open its own if it needs one (e.g. to read the working-day calendar).
+    _inherited_connections.extend(connections.all(initialized_only=True))
+    connections._connections = Local(connections.thread_critical)
+    # The parent decides when to stop (Ctrl-C in the CLI, the task worker's shutdown); a helper
+    # only ends when its pool is terminated, whatever handlers the parent had installed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _helper_prepare(rows: list[tuple[int, list[str]]]) -> _Batch:
@@ -444,6 +472,15 @@ def prepare_workers() -> int:
     return min(2, os.cpu_count() or 1)
 
 
+def _can_fork() -> bool:
+    """Helpers are forked and open their own database connections: not from a process running other
+    threads (a threaded web server, should imports ever run there: a fork copies their held locks),
+    nor on an in-memory SQLite database (tests), which another process cannot see."""
+    if threading.active_count() > 1:
+        return False
+    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+
+
 class _Preparer:
     """Prepares batches in file order, in this process or in a pool of helper processes with a
     bounded number of batches in flight (so memory stays flat, whatever the file size)."""
@@ -452,8 +489,7 @@ class _Preparer:
         self.ctx = ctx
         self.pool = None
         if workers > 0:
-            # Helpers are forked: the parent's database connection must not be shared with them.
-            connections.close_all()
+            logger.info("import job %s: %d helper processes prepare the rows", ctx.job.pk, workers)
             self.pool = multiprocessing.get_context("fork").Pool(workers, _helper_init, (ctx,))
             self.in_flight = workers * 2
 
@@ -541,7 +577,7 @@ def _store_copy(job: ImportJob, batch: _Batch, ctx: _Context) -> Counter | None:
         at = {name: record_columns.index(name) for name in ("id", "subject_id", "received_at", "published_at")}
         ids = _allocate_ids(Record, len(fresh))
         sql = _copy_sql(Record._meta.db_table, record_columns.names)
-        with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        with connection.cursor() as cursor, _copy(cursor, sql) as copy:
             for row, new_id in zip(fresh, ids, strict=True):
                 values = row[RECORD_ROW]
                 values[at["id"]] = new_id
@@ -551,6 +587,13 @@ def _store_copy(job: ImportJob, batch: _Batch, ctx: _Context) -> Counter | None:
                     values[at["published_at"]] = now
                 copy.write_row(values)
     return Counter({services.CREATED: len(fresh), services.DUPLICATE: duplicates})
+
+
+@contextlib.contextmanager
+def _copy(cursor, sql: str):
+    """psycopg's COPY, with its errors as Django's (a unique violation is an IntegrityError)."""
+    with connection.wrap_database_errors, cursor.copy(sql) as copy:
+        yield copy
 
 
 def _copy_sql(table: str, columns: Iterable[str]) -> str:
@@ -591,7 +634,7 @@ def _ensure_subjects_copy(job: ImportJob, fresh: list[tuple], ctx: _Context) -> 
     valid_from_at = name_columns.index("valid_from")
     with connection.cursor() as cursor:
         # A concurrent import creating the same subject makes this COPY fail: the batch is retried.
-        with cursor.copy(_copy_sql(Subject._meta.db_table, subject_columns.names)) as copy:
+        with _copy(cursor, _copy_sql(Subject._meta.db_table, subject_columns.names)) as copy:
             for row, new_id in zip(missing, new_ids, strict=True):
                 values = list(row[SUBJECT_ROW])
                 values[id_at] = new_id
@@ -599,7 +642,7 @@ def _ensure_subjects_copy(job: ImportJob, fresh: list[tuple], ctx: _Context) -> 
                     values[i] = now
                 copy.write_row(values)
                 ids[row[SUBJECT_KEY]] = new_id
-        with cursor.copy(_copy_sql(SubjectName._meta.db_table, name_columns.names)) as copy:
+        with _copy(cursor, _copy_sql(SubjectName._meta.db_table, name_columns.names)) as copy:
             for row, new_id in zip(missing, new_ids, strict=True):
                 values = list(row[NAME_ROW])
                 values[subject_at] = new_id
@@ -621,7 +664,7 @@ def _save_errors(job: ImportJob, errors: list[tuple[int, str, str]], *, copy: bo
     if copy:
         with connection.cursor() as cursor:
             sql = _copy_sql(ImportRowError._meta.db_table, ["job_id", "line", "column", "reason"])
-            with cursor.copy(sql) as writer:
+            with _copy(cursor, sql) as writer:
                 for line, column, reason in errors:
                     writer.write_row((job.pk, line, column[:100], reason[:500]))
         return
@@ -737,7 +780,7 @@ def run_job(job_id: int, *, batch_size: int | None = None, progress: ProgressCal
                 copy=connection.vendor == "postgresql",
             )
             remaining = (job.total_rows or 0) - job.processed_rows
-            workers = prepare_workers() if remaining > 2 * size and not connection.in_atomic_block else 0
+            workers = prepare_workers() if remaining > 2 * size and _can_fork() else 0
             preparer = _Preparer(ctx, workers)
             for rows, batch in preparer(_batches(table.rows, size, job.next_line)):
                 warnings += batch.warnings
@@ -753,11 +796,12 @@ def run_job(job_id: int, *, batch_size: int | None = None, progress: ProgressCal
         logger.warning("%s", stopped)
         job.refresh_from_db()
         return job
-    except Exception as error:
+    except BaseException as error:  # a crash, Ctrl-C or shutdown: say where it stopped, then re-raise
         job.refresh_from_db()
+        reason = "已被中止" if isinstance(error, KeyboardInterrupt | SystemExit) else f"{type(error).__name__}: {error}"
         _job_fail(
             job,
-            f"处理中断（{type(error).__name__}: {error}）；已提交的行已保存，"
+            f"处理中断（{reason}）；已提交的行已保存，"
             f"可从第{job.next_line or 2}行继续：xinyong import --resume {job.pk}",
             actor=actor,
         )

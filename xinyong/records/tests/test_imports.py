@@ -12,11 +12,12 @@ from django.test import override_settings
 from xinyong.accounts.models import Department
 from xinyong.audit.models import AuditEvent
 from xinyong.catalog.models import Category
-from xinyong.core import clock
+from xinyong.core import clock, crypto
 from xinyong.records import imports
 from xinyong.records.models import ImportJob, ImportRowError, Record
+from xinyong.subjects.models import Subject
 
-from .factories import penalty, uscc
+from .factories import penalty, resident_id, uscc
 
 TODAY = dt.date(2025, 3, 10)
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -330,3 +331,87 @@ def test_upload_is_queued_for_the_worker(api, scjg, tmp_path):
     assert queued.task_path.endswith("imports.process_import") and queued.args_kwargs["args"] == [job["id"]]
     imports.process_import.call(job["id"])
     assert ImportJob.objects.get().status == "done" and Record.objects.count() == 2
+
+
+SHAPES = [
+    {},
+    {"CF_XDR_MC": "李四", "CF_XDR_LB": "自然人", "CF_XDR_SHXYM": "", "CF_FRDB": "", "CF_FR_ZJHM": ""},
+    {"CF_XDR_MC": "柴桑区老王小吃店", "CF_XDR_LB": "个体工商户", "CF_XDR_SHXYM": "00000000000000000X"},
+    {"CF_YZCD": "轻微"},
+    {"CF_YZCD": "严重", "CF_NR_FK": "20", "BZ": "备注"},
+]
+# Columns that differ by channel or by nature (ids, provenance, times, random ciphertext).
+CHANNEL_COLUMNS = {
+    "id", "provider_id", "content_hash", "channel", "received_by", "received_at", "published_at",
+    "import_job_id", "source_line", "raw", "personal_encrypted",
+}  # fmt: skip
+
+
+def _shaped(serial: int, shape: dict) -> dict:
+    row = penalty(serial, **shape)
+    if shape.get("CF_XDR_LB") == "自然人":
+        row["CF_XDR_ZJHM"] = resident_id(serial, "19751230")
+    return row
+
+
+def _related_counts(record: Record) -> dict:
+    return {
+        rel.name: rel.related_model._default_manager.filter(**{rel.field.name: record}).count()
+        for rel in Record._meta.related_objects
+    }
+
+
+def test_a_file_and_the_api_store_the_same_records(api, scjg, make_user, tmp_path):
+    """On PostgreSQL an import stores new records by COPY, the API through the ORM: same columns."""
+    _, sw = make_user("provider", department="SW")
+    rows = [_shaped(n, shape) for n, shape in enumerate(SHAPES, start=1)]
+    job = upload(api, scjg, write_csv(tmp_path / "shapes.csv", rows, header=HEADER + ["CF_XDR_ZJHM", "CF_YZCD", "BZ"]))
+    assert job.json()["counts"]["created"] == len(rows), job.json()
+    for row in rows:
+        assert api.post("/records", {"category": "admin_penalty", "fields": row}, token=sw).status_code == 201
+    by_file = Record.objects.filter(provider__code="SCJG").order_by("source_line")
+    by_api = Record.objects.filter(provider__code="SW").order_by("id")
+    for filed, posted in zip(by_file, by_api, strict=True):
+        for column in Record._meta.concrete_fields:
+            if column.attname not in CHANNEL_COLUMNS:
+                assert getattr(filed, column.attname) == getattr(posted, column.attname), column.attname
+        assert (filed.published_at is None) == (posted.published_at is None)
+        assert filed.received_at == posted.received_at == clock.now()
+        assert crypto.decrypt(filed.personal_encrypted) == crypto.decrypt(posted.personal_encrypted)
+        assert _related_counts(filed) == _related_counts(posted)
+
+    # Subjects created by the import (COPY) and by the API (ORM), compared the same way.
+    more = [_shaped(n, shape) for n, shape in enumerate(SHAPES, start=100)]
+    upload(api, scjg, write_csv(tmp_path / "more.csv", more, header=HEADER + ["CF_XDR_ZJHM", "CF_YZCD", "BZ"]))
+    for n, shape in enumerate(SHAPES, start=200):
+        api.post("/records", {"category": "admin_penalty", "fields": _shaped(n, shape)}, token=sw)
+    by_file = [r.subject for r in Record.objects.filter(provider__code="SCJG", source_line__isnull=False)][-5:]
+    by_api = [r.subject for r in Record.objects.filter(provider__code="SW").order_by("id")][-5:]
+    identity = {"id", "key", "uscc", "name", "search_name", "id_encrypted", "id_masked"}
+    for filed, posted in zip(by_file, by_api, strict=True):
+        for column in Subject._meta.concrete_fields:
+            if column.attname not in identity:
+                assert getattr(filed, column.attname) == getattr(posted, column.attname), column.attname
+        assert [(n.valid_from, n.valid_to) for n in filed.names.all()] == [
+            (n.valid_from, n.valid_to) for n in posted.names.all()
+        ]
+    assert AuditEvent.objects.filter(action="subject.bulk_create", object_id=f"job:{job.json()['id']}").count() == 1
+
+
+def test_helper_processes_prepare_large_files_in_order(scjg, tmp_path, settings):
+    """Files larger than two batches are prepared by helper processes (not on in-memory SQLite)."""
+    settings.XINYONG_IMPORT_WORKERS = 2
+    rows = [penalty(n) for n in range(1, 26)]
+    rows[10] = penalty(11, CF_JDRQ="2025-13-01")
+    rows[20] = rows[3]  # a duplicate of line 5, further down the file
+    path = write_csv(tmp_path / "big.csv", rows)
+    job = imports.import_local_file(
+        actor=imports.Actor(name="t"), provider_code="SCJG", category_code="admin_penalty", path=path
+    )
+    job = imports.run_job(job.pk, batch_size=4)
+    assert job.status == "done"
+    assert (job.created_count, job.duplicate_count, job.error_count, job.processed_rows) == (23, 1, 1, 25)
+    assert ImportRowError.objects.get().line == 12
+    assert sorted(Record.objects.values_list("source_line", flat=True)) == [
+        n for n in range(2, 27) if n not in (12, 22)
+    ]
