@@ -20,6 +20,8 @@ ROLE_NAMES = {
     Role.PERSONNEL: "组织人事部门",
     Role.DISCIPLINE: "纪检监察机关",
     Role.CREDIT_AGENCY: "信用服务机构",
+    "association": "行业协会商会",
+    "financial_institution": "金融机构",
 }
 
 

@@ -85,6 +85,10 @@ def answer_for(snapshot: engine.Snapshot, subject: Subject | None, matter: str, 
             if measure.applies_to(matter, person=subject.is_person, derived=entry.via_organisation is not None):
                 measures.append(_measure_answer(measure, entry, entry.list_type))
                 negative = negative or measure.kind == "punishment"
+    for extension in ANSWER_EXTENSIONS:
+        extra = extension(subject, matter, today)
+        measures.extend(extra)
+        negative = negative or any(m["kind"] == "punishment" and not m["suspended"] for m in extra)
     clean_rewards = [
         m for m in snapshot.measures_of(NO_DISHONESTY) if m.applies_to(matter, person=subject.is_person, derived=False)
     ]

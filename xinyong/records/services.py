@@ -18,6 +18,10 @@ from .models import Channel, ImportJob, Record, RecordEvent
 from .preparation import Prepared, prepare
 
 CREATED, VERSION, DUPLICATE = "created", "version", "duplicate"
+# Slices that derive something from a subject's records (grades) are told of each record delivered one
+# by one: callables (subject_id) registered from AppConfig.ready(). Bulk imports are caught up by the
+# daily jobs instead, so a large file does not recompute thousands of subjects inside its batches.
+RECORD_DELIVERED: list = []
 
 
 @dataclass
@@ -213,6 +217,8 @@ def ingest_record(
         record = Record.objects.get(content_hash=prepared.content_hash, is_current=True)
         outcome = DUPLICATE
     if outcome != DUPLICATE:
+        for listener in RECORD_DELIVERED:
+            listener(record.subject_id)
         audit(
             actor=actor,
             action=f"record.{outcome}",

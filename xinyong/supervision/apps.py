@@ -5,3 +5,19 @@ class SupervisionConfig(AppConfig):
     name = "xinyong.supervision"
     label = "supervision"
     verbose_name = "信用监管"
+
+    def ready(self):
+        from xinyong.checks.services import ANSWER_EXTENSIONS
+        from xinyong.subjects.selectors import PROFILE_SECTIONS
+
+        from . import extensions, jobs, signals  # noqa: F401  (jobs registers the daily jobs)
+        from .selectors import commitments_section, grade_section, industry_section
+
+        for section in (commitments_section, grade_section, industry_section):
+            if section not in PROFILE_SECTIONS:
+                PROFILE_SECTIONS.append(section)
+        for extension in (extensions.grade_measures, extensions.industry_measures):
+            if extension not in ANSWER_EXTENSIONS:
+                ANSWER_EXTENSIONS.append(extension)
+        signals.connect()
+        extensions.connect()

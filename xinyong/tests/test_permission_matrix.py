@@ -31,6 +31,9 @@ PUBLIC = {
     ("GET", "/reports/verify/{number}"),
     ("POST", "/dishonesty-reports"),
     ("GET", "/dishonesty-reports/track/{number}"),
+    # Supervision (R17, R18): commitment templates are published (002 §1); the scoring model is transparent.
+    ("GET", "/commitment-templates"),
+    ("GET", "/scoring-model"),
 }
 ALL_ROLES = [Role.CREDIT_OFFICE, Role.PROVIDER, Role.INITIATOR, Role.IMPLEMENTER, Role.AUDITOR, Role.SUBJECT]
 SAMPLE_PATH_VALUE = "91360404360400019X"
