@@ -4,6 +4,7 @@
 #   scripts/setup.sh test    runtime + test tools
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-packages.sh  # chromium, fonts-wqy-zenhei, poppler-utils (Debian), only when missing
 
 extras=""
 [ "${1:-}" = "test" ] && extras="[test]"

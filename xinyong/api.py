@@ -4,6 +4,7 @@ import json
 import logging
 import uuid
 
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -63,6 +64,14 @@ def _http_error(request, exc: HttpError):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return _error(request, 404, "not_found", "资源不存在")
+
+
+@api.exception_handler(DataError)
+def _data_error(request, exc):
+    # Input the schemas let through but the database cannot hold (a NUL character, a value longer than
+    # its column): the client's input, so a 4xx — the transaction has already been rolled back.
+    logger.warning("database refused input on %s: %s", request.path, exc)
+    return _error(request, 422, "invalid_data", "输入中含有无法保存的内容（如空字符 \\u0000 或超长的值），请检查后重试")
 
 
 @api.exception_handler(Exception)

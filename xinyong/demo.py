@@ -75,6 +75,7 @@ def load() -> list[DemoLogin]:
     _load_subjects()
     logins.append(_demo_company_account())
     _load_activity()
+    _typical_cases()
     return logins
 
 
@@ -244,3 +245,36 @@ def _red_list() -> None:
             decided_on=clock.today() - dt.timedelta(days=10),
         ),
     )
+
+
+TYPICAL_CASES = [
+    (
+        "柴桑区诚信农业发展有限公司连续三年纳税信用A级",
+        "red",
+        "该公司连续三年无不良信用记录，纳税信用评价为A级，按时足额发放工资，积极参与乡村振兴。"
+        "经认定纳入守信激励对象名单，在行政审批中享受“绿色通道”、容缺受理等便利措施。",
+    ),
+    (
+        "九江浔阳建筑工程有限公司拒不履行生效判决被列入失信被执行人名单",
+        "black",
+        "该公司有履行能力而拒不履行人民法院生效法律文书确定的给付义务，被依法列入失信被执行人名单，"
+        "在政府采购、招标投标、融资授信等方面受到联合惩戒。履行义务后可依法申请信用修复。",
+    ),
+]
+
+
+def _typical_cases() -> None:
+    """Two published typical cases (R23); the credit office edits them in the admin."""
+    from xinyong.core import clock
+    from xinyong.portal.models import TypicalCase
+
+    for days_ago, (title, category, summary) in enumerate(TYPICAL_CASES, start=3):
+        TypicalCase.objects.get_or_create(
+            title=title,
+            defaults={
+                "category": category,
+                "summary": summary,
+                "date": clock.today() - dt.timedelta(days=days_ago),
+                "published": True,
+            },
+        )

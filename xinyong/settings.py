@@ -177,6 +177,43 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# ------------------------------------------------------------------------------------------------
+# Public portal protection (issue 7; R23–R25, architecture §7): cache, rate limits, CSP, uploads.
+# ------------------------------------------------------------------------------------------------
+# Rate-limit counters live in this cache. locmem is per process: with `xinyong serve --workers N`
+# each process counts on its own (N × the rate); point XINYONG_CACHE_BACKEND/LOCATION at a shared
+# cache (e.g. django.core.cache.backends.redis.RedisCache + URL) for one count across processes.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("XINYONG_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("XINYONG_CACHE_LOCATION", "xinyong"),
+    }
+}
+# Per client address: "N/s", "N/min", "N/hour" or "N/day".
+XINYONG_RATE_SEARCH = os.environ.get("XINYONG_RATE_SEARCH", "60/min")  # portal search, suggestions
+XINYONG_RATE_PAGES = os.environ.get("XINYONG_RATE_PAGES", "240/min")  # other portal pages
+XINYONG_RATE_REPORTS = os.environ.get("XINYONG_RATE_REPORTS", "20/min")  # credit reports issued
+XINYONG_RATE_VERIFY = os.environ.get("XINYONG_RATE_VERIFY", "60/min")  # report verification, tracking
+XINYONG_RATE_SUBMIT = os.environ.get("XINYONG_RATE_SUBMIT", "10/hour")  # dishonesty reports filed
+# Credit reports: the platform name printed on them and the embedded Chinese font (Debian
+# fonts-wqy-zenhei; scripts/system-packages.sh installs it). Validity days: core.Parameter
+# `report_validity_days`, editable in the admin.
+XINYONG_PLATFORM_NAME = os.environ.get("XINYONG_PLATFORM_NAME", "公共信用信息服务平台")
+XINYONG_REPORT_FONT = os.environ.get("XINYONG_REPORT_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+# Dishonesty-report attachments (pdf/jpg/png only), stored under DATA_DIR/attachments/.
+XINYONG_ATTACHMENT_MAX_BYTES = int(os.environ.get("XINYONG_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+XINYONG_ATTACHMENT_MAX_FILES = int(os.environ.get("XINYONG_ATTACHMENT_MAX_FILES", "5"))
+# Only this server's own resources; data: images for the icons inside Swagger UI's stylesheet.
+XINYONG_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+XINYONG_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+MIDDLEWARE.insert(0, "xinyong.portal.middleware.PortalSecurityMiddleware")
+# Base URL printed in credit reports' QR codes (e.g. https://credit.example.gov.cn); empty: the URL
+# the request came in on.
+XINYONG_PUBLIC_URL = os.environ.get("XINYONG_PUBLIC_URL", "").rstrip("/")
+
 # Roles that may read public officials' integrity files (R31: personnel and discipline departments).
 XINYONG_INTEGRITY_READER_ROLES = [
     r.strip() for r in os.environ.get("XINYONG_INTEGRITY_READER_ROLES", "personnel,discipline").split(",") if r.strip()

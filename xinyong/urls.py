@@ -15,3 +15,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("", include("xinyong.portal.urls")),
 ]
+
+# Chinese error pages, never a stack trace (portal views; JSON under /api/).
+handler404 = "xinyong.portal.views.page_not_found"
+handler500 = "xinyong.portal.views.server_error"

@@ -1,15 +1,8 @@
 import re
 
-import pytest
 from django.test import Client
 
-from xinyong import demo
 from xinyong.subjects.models import Subject
-
-
-@pytest.fixture
-def loaded(db):
-    demo.load()
 
 
 def test_home_page_is_chinese_with_search_box_and_local_assets(client: Client, db):
