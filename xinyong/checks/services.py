@@ -435,16 +435,24 @@ def push_entry_change(entry, *, action: str, derived=()) -> list[Task]:
     return tasks
 
 
+def superior_of(subject: Subject) -> Department | None:
+    """The superior department of a public body that is itself a subject (matched by unified code)."""
+    if not subject.uscc:
+        return None
+    body = Department.objects.filter(unified_code=subject.uscc).select_related("parent").first()
+    return body.parent if body is not None else None
+
+
 def _superior_notices(entry, action: str, now: dt.datetime, due: dt.date | None) -> list[Task]:
     """R16: a public body's dishonesty notifies its superior department."""
-    if action != "publish" or entry.list_type.kind != "black" or not entry.subject.uscc:
+    if action != "publish" or entry.list_type.kind != "black":
         return []
-    body = Department.objects.filter(unified_code=entry.subject.uscc).select_related("parent").first()
-    if body is None or body.parent is None:
+    superior = superior_of(entry.subject)
+    if superior is None:
         return []
     return [
         Task(
-            department=body.parent,
+            department=superior,
             entry=entry,
             action="superior_notice",
             reason=PUSH_REASONS["superior_notice"],
@@ -452,6 +460,20 @@ def _superior_notices(entry, action: str, now: dt.datetime, due: dt.date | None)
             due_on=due,
         )
     ]
+
+
+def notify_superior(subject: Subject, *, reason: str) -> Task | None:
+    """R16, R31: tell a public body's superior of its dishonesty (a broken commitment, …)."""
+    superior = superior_of(subject)
+    if superior is None:
+        return None
+    return Task.objects.create(
+        department=superior,
+        action="superior_notice",
+        reason=reason,
+        created_at=clock.now(),
+        due_on=_feedback_due(clock.today()),
+    )
 
 
 @transaction.atomic

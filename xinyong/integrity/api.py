@@ -7,9 +7,10 @@ from pydantic import Field
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
 from xinyong.accounts.selectors import department_of
+from xinyong.core import clock
 from xinyong.core.pagination import paginate
 
-from . import services
+from . import selectors, services
 from .models import CreditAgency, OfficialRecord, ThirdPartyReport
 
 router = Router(tags=["政务诚信与信用服务市场"])
@@ -135,3 +136,12 @@ def register_report(request, payload: ReportIn):
 @router.get("/third-party-reports/verify", auth=None, summary="核验第三方信用报告（机构代码 + 报告编号，可附文件哈希）")
 def verify_report(request, agency: str, number: str, sha256: str | None = None):
     return services.verify_report(agency_code=agency, number=number, document_sha256=sha256)
+
+
+@router.get(
+    "/government-integrity",
+    auth=roles(Role.CREDIT_OFFICE, Role.AUDITOR),
+    summary="政务诚信：各政府机构的承诺履行、失信信息与名单情况",
+)
+def government_integrity(request):
+    return {"today": clock.today(), "bodies": selectors.government_integrity(clock.today())}

@@ -67,7 +67,10 @@ def _page(queryset, params: PageParams, body) -> dict:
 
 class CommitmentIn(Schema):
     template: str = Field("", description="承诺书模板编码，见 GET /commitment-templates")
-    kind: str = Field("", description="notify（告知承诺）、tolerance（容缺受理）、voluntary、repair；有模板时可省略")
+    kind: str = Field(
+        "",
+        description="notify（告知承诺）、tolerance（容缺受理）、voluntary、repair、政务诚信：gov_policy、gov_contract、gov_payment",
+    )
     subject: str | None = Field(None, description="承诺主体代码；信用主体本人提交时可省略")
     department: str = Field("", description="受理部门编码；部门人员提交时为本部门")
     matter: str = ""

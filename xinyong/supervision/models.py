@@ -22,6 +22,10 @@ class CommitmentKind(models.TextChoices):
     TOLERANCE = "tolerance", "容缺受理"
     VOLUNTARY = "voluntary", "主动承诺"
     REPAIR = "repair", "信用修复承诺"
+    # Government integrity (政务诚信, R31, 004 二(一)): a government body's own promises, kept like anyone's.
+    GOV_POLICY = "gov_policy", "政府政策承诺"
+    GOV_CONTRACT = "gov_contract", "政府合同履约"
+    GOV_PAYMENT = "gov_payment", "清偿拖欠企业账款"
 
 
 class CommitmentTemplate(models.Model):

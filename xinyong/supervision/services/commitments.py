@@ -11,6 +11,7 @@ from xinyong.accounts.models import Department, Role, User
 from xinyong.accounts.services import get_department
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
+from xinyong.checks.services import notify_superior
 from xinyong.core import calendar, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Forbidden, InvalidInput, NotFound
@@ -41,7 +42,13 @@ FULFILMENT = {
 BREACH_KINDS = {"overdue": "逾期未履行", "false": "虚假承诺", "violated": "违背承诺"}
 # What a passed deadline means: material not supplied (容缺受理) breaks the commitment; for the others
 # the deadline ends the verification period and a commitment nobody found broken has been kept.
-BROKEN_AT_DEADLINE = {CommitmentKind.TOLERANCE}
+BROKEN_AT_DEADLINE = {
+    CommitmentKind.TOLERANCE,
+    # A government promise not kept by its date is broken (R31): nobody has to find it so.
+    CommitmentKind.GOV_POLICY,
+    CommitmentKind.GOV_CONTRACT,
+    CommitmentKind.GOV_PAYMENT,
+}
 
 
 def get_template(code: str) -> CommitmentTemplate:
@@ -201,6 +208,7 @@ def _resolve(
             channel=channel,
         )
         commitment.breach_record = breach.record
+        notify_superior(commitment.subject, reason=f"所属单位违背承诺（{commitment.number}）：{note}"[:200])
     commitment.save()
     audit(
         actor=actor,
