@@ -11,12 +11,12 @@ from pydantic import Field
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
 from xinyong.audit.services import record
-from xinyong.core import clock
+from xinyong.core import clock, limits
 from xinyong.core.errors import DomainError, NotFound
 from xinyong.core.pagination import paginate
 from xinyong.subjects import selectors as subjects
 
-from . import limits, selectors, services
+from . import selectors, services
 
 router = Router(tags=["信用门户"])
 

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from xinyong.core import clock
 from xinyong.core.errors import DomainError
+from xinyong.core.limits import ip_hash, rate_limited
 from xinyong.core.pagination import Page
 from xinyong.subjects import selectors as subjects
 
 from . import selectors, services
-from .limits import ip_hash, rate_limited
 from .models import TypicalCase
 from .reports import record_line
 
@@ -343,7 +343,7 @@ def report_dishonesty(request):
 
 
 def _submit_limited(request):
-    from .limits import hit
+    from xinyong.core.limits import hit
 
     wait = hit("submit", request)
     if wait is None:

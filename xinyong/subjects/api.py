@@ -4,7 +4,7 @@ from ninja import Query, Router, Schema
 
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
-from xinyong.core import clock
+from xinyong.core import clock, limits
 
 from . import selectors, services
 from .schemas import SubjectIn
@@ -47,7 +47,7 @@ def register_subject(request, payload: SubjectIn):
     return (201 if created else 200), body
 
 
-@router.get("/subjects", auth=None, summary="按代码或名称（可部分）检索信用主体")
+@router.get("/subjects", auth=None, throttle=limits.search_throttle(), summary="按代码或名称（可部分）检索信用主体")
 def search_subjects(request, params: Query[SearchParams]):
     page = selectors.search(params.q, limit=params.limit, offset=params.offset)
     return page.body(selectors.public_summary)
