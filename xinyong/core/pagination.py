@@ -37,3 +37,15 @@ def paginate(queryset: QuerySet, *, limit: int = 20, offset: int = 0, max_offset
     items = list(queryset[offset : offset + limit])
     count = queryset.count() if len(items) == limit or offset else offset + len(items)
     return Page(items=items, count=count, limit=limit, offset=offset)
+
+
+def status_page(queryset: QuerySet, params, serialize: Callable) -> dict:
+    """A page of a workflow list (newest first), filtered by `params.status` when given; an unknown status
+    is answered with the ones the list has."""
+    if params.status:
+        field = next((f for f in queryset.model._meta.fields if f.name == "status"), None)
+        allowed = [value for value, _ in field.choices] if field is not None and field.choices else []
+        if params.status not in allowed:
+            raise InvalidInput(f"status 可选：{'、'.join(allowed) or '（该列表不按状态筛选）'}", code="invalid_status")
+        queryset = queryset.filter(status=params.status)
+    return paginate(queryset.order_by("-id"), limit=params.limit, offset=params.offset).body(serialize)

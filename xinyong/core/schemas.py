@@ -17,3 +17,11 @@ class PeriodQuery(Schema):
         if self.end < self.start:
             raise ValueError("结束日期早于开始日期")
         return self
+
+
+class StatusPageQuery(Schema):
+    """A page of a workflow list, optionally of one status."""
+
+    status: str | None = None
+    limit: int = 20
+    offset: int = 0

@@ -4,7 +4,8 @@ from pydantic import Field
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
 from xinyong.core.errors import Forbidden, NotFound
-from xinyong.core.pagination import paginate
+from xinyong.core.pagination import status_page
+from xinyong.core.schemas import StatusPageQuery
 from xinyong.records.models import Record
 
 from . import services
@@ -46,12 +47,6 @@ class RepairDecisionIn(Schema):
 class CorrectIn(Schema):
     outcome: str = Field(description="corrected（更正）或 revoked（撤回）")
     reason: str = Field(max_length=2000)
-
-
-class ListParams(Schema):
-    status: str | None = None
-    limit: int = 20
-    offset: int = 0
 
 
 def objection_body(o: Objection) -> dict:
@@ -102,13 +97,8 @@ def _visible(queryset, user):
     return queryset.filter(handler_id=user.department_id) if user.department_id else queryset.none()
 
 
-def _page(queryset, params: ListParams, body):
-    if params.status:
-        queryset = queryset.filter(status=params.status)
-    page = paginate(
-        queryset.select_related("subject", "handler").order_by("-id"), limit=params.limit, offset=params.offset
-    )
-    return page.body(body)
+def _page(queryset, params: StatusPageQuery, body):
+    return status_page(queryset.select_related("subject", "handler"), params, body)
 
 
 @router.post("/objections", auth=APPLICANTS, response={201: dict}, summary="提出异议：立即标注“异议中”，相关措施暂停")
@@ -125,7 +115,7 @@ def file_objection(request, payload: ObjectionIn):
 
 
 @router.get("/objections", auth=READERS, summary="异议列表（主体看本主体的，部门看本部门办理的）")
-def list_objections(request, params: Query[ListParams]):
+def list_objections(request, params: Query[StatusPageQuery]):
     return _page(_visible(Objection.objects.all(), request.auth), params, objection_body)
 
 
@@ -157,7 +147,7 @@ def apply_repair(request, payload: RepairIn):
 
 
 @router.get("/repairs", auth=READERS, summary="信用修复申请列表")
-def list_repairs(request, params: Query[ListParams]):
+def list_repairs(request, params: Query[StatusPageQuery]):
     return _page(_visible(Repair.objects.all(), request.auth), params, repair_body)
 
 

@@ -3,7 +3,8 @@ from pydantic import Field
 
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
-from xinyong.core.pagination import paginate
+from xinyong.core.pagination import status_page
+from xinyong.core.schemas import StatusPageQuery
 
 from . import services
 from .models import SelfReport
@@ -23,12 +24,6 @@ class SelfReportIn(Schema):
 
 class ReviewIn(Schema):
     reason: str = Field("", max_length=500)
-
-
-class PageParams(Schema):
-    status: str | None = None
-    limit: int = 20
-    offset: int = 0
 
 
 def _body(report: SelfReport) -> dict:
@@ -68,12 +63,8 @@ def submit(request, payload: SelfReportIn):
 
 
 @router.get("/self-reports", auth=roles(Role.SUBJECT, Role.PROVIDER, Role.CREDIT_OFFICE), summary="自主填报列表")
-def list_reports(request, params: Query[PageParams]):
-    reports = services.visible_to(request.auth).order_by("-id")
-    if params.status:
-        reports = reports.filter(status=params.status)
-    page = paginate(reports, limit=params.limit, offset=params.offset)
-    return page.body(_body)
+def list_reports(request, params: Query[StatusPageQuery]):
+    return status_page(services.visible_to(request.auth), params, _body)
 
 
 @router.post("/self-reports/{report_id}/verify", auth=REVIEWERS, summary="核实通过：转为信用信息")

@@ -9,7 +9,8 @@ from pydantic import Field, model_validator
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
 from xinyong.core.errors import InvalidInput, NotFound
-from xinyong.core.pagination import paginate
+from xinyong.core.pagination import paginate, status_page
+from xinyong.core.schemas import StatusPageQuery
 from xinyong.records.selectors import public_records_section
 
 from . import selectors
@@ -42,24 +43,14 @@ GRANTEES = (FINANCIAL_INSTITUTION, CREDIT_AGENCY, ASSOCIATION)
 AUTHORISATION_READERS = roles(Role.SUBJECT, *GRANTEES, Role.CREDIT_OFFICE, Role.AUDITOR)
 
 
-class PageParams(Schema):
-    status: str | None = None
+class PageParams(StatusPageQuery):
     subject: str | None = None
-    limit: int = 20
-    offset: int = 0
 
 
 def _page(queryset, params: PageParams, body) -> dict:
-    if params.status:
-        status_field = next((f for f in queryset.model._meta.fields if f.name == "status"), None)
-        allowed = [value for value, _ in status_field.choices] if status_field else []
-        if params.status not in allowed:
-            raise InvalidInput(f"status 可选：{'、'.join(allowed) or '（该列表不按状态筛选）'}", code="invalid_status")
-        queryset = queryset.filter(status=params.status)
     if params.subject:
         queryset = queryset.filter(subject=subject_for(params.subject))
-    page = paginate(queryset.order_by("-id"), limit=params.limit, offset=params.offset)
-    return {"count": page.count, "limit": page.limit, "offset": page.offset, "items": [body(i) for i in page.items]}
+    return status_page(queryset, params, body)
 
 
 # ---- commitments (R17) -------------------------------------------------------------------------
