@@ -52,3 +52,17 @@ def test_missed_payment_commitment_becomes_a_record_and_notifies_the_superior(ap
     assert body["code"] == BODY and body["superior"] == "QZF"
     assert body["commitments"] == {"total": 1, "kept": 0, "broken": 1, "pending": 0, "overdue": 0}
     assert body["dishonesty_records"] == 1
+
+
+def test_government_integrity_page_for_the_credit_office(client, make_user):
+    user, _ = make_user("credit_office", department="XYB")
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    page = client.get("/admin/government-integrity/")
+    assert page.status_code == 200 and "政务诚信" in page.content.decode()
+    other, _ = make_user("provider", department="SW")
+    other.is_staff = True
+    other.save()
+    client.force_login(other)
+    assert client.get("/admin/government-integrity/").status_code == 403
