@@ -17,6 +17,8 @@ from xinyong.lists.models import ListEntry
 from xinyong.lists.services import end_entry, set_under_objection
 from xinyong.records.models import Record
 from xinyong.records.services import set_status
+from xinyong.supervision.models import CommitmentKind
+from xinyong.supervision.services.commitments import make_commitment
 
 from .models import Objection, Repair, RepairCondition, RepairNote
 
@@ -321,6 +323,17 @@ def apply_repair(
         due_on=_deadline(parameters.integer("repair_decision_working_days"), working=True),
     )
     open_decision_task(repair.handler, action="repair", due_on=repair.due_on, repair=repair)
+    if repair.commitment:
+        # The public credit commitment of a repair is a commitment like any other (R17): published,
+        # tracked, and a breach becomes a dishonesty record.
+        make_commitment(
+            actor=actor,
+            subject=item.subject,
+            department=repair.handler,
+            kind=CommitmentKind.REPAIR,
+            text=repair.commitment,
+            reference=f"信用修复#{repair.pk}",
+        )
     audit(
         actor=actor,
         action="repair.apply",

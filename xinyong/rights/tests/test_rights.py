@@ -167,6 +167,8 @@ def test_general_penalty_repair_after_three_months_with_commitment(api, world):
             "/repairs", {**repair, "commitment": "本公司承诺今后依法经营，如有违反愿受惩戒。"}, token=world["company"]
         )
         assert applied.status_code == 201, applied.content
+        [commitment] = api.get("/commitments", token=world["company"]).json()["items"]
+        assert commitment["kind"] == "repair" and "今后依法经营" in commitment["text"]
         assert api.get(f"/subjects/{COMPANY}").json()["records"] != []
         refused = api.post(f"/repairs/{applied.json()['id']}/decision", {"approve": False}, token=world["market"])
         assert refused.json()["error"]["code"] == "reason_required"
@@ -177,12 +179,14 @@ def test_general_penalty_repair_after_three_months_with_commitment(api, world):
         )
         assert approved.json()["status"] == "approved"
         profile = api.get(f"/subjects/{COMPANY}").json()
-        assert profile["records"] == []
+        # The penalty is gone from public view; the repair's public commitment is what remains.
+        assert [g["category"] for g in profile["records"]] == ["credit_commitment"]
         assert "已完成信用修复" in profile["repair_notes"][0]["text"]
         # What was public before the repair is still answerable for disputes and audits.
         before = api.get(f"/subjects/{COMPANY}", as_of="2025-04-23").json()
         assert [g["category"] for g in before["records"]] == ["admin_penalty"]
-        assert api.get(f"/subjects/{COMPANY}", as_of="2025-04-24").json()["records"] == []
+        after = api.get(f"/subjects/{COMPANY}", as_of="2025-04-24").json()
+        assert [g["category"] for g in after["records"]] == ["credit_commitment"]
 
 
 def test_serious_penalty_stops_by_itself_after_three_years(api, world):
