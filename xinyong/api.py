@@ -95,6 +95,7 @@ ROUTER_MODULES = [
     "xinyong.rights.api",
     "xinyong.supervision.api",
     "xinyong.integrity.api",
+    "xinyong.stats.api",
     "xinyong.portal.api",
 ]
 

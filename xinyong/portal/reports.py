@@ -189,7 +189,7 @@ _font_lock = threading.Lock()
 _font_ready = False
 
 
-def _font() -> str:
+def chinese_font() -> str:
     """Register the embedded Chinese font once per process (stack notes: wqy-zenhei, subfontIndex 0;
     the built-in STSong-Light is not embedded and shows boxes without local Chinese fonts)."""
     global _font_ready
@@ -230,7 +230,7 @@ def render_pdf(doc: dict) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
     from reportlab.platypus.flowables import HRFlowable
 
-    font = _font()
+    font = chinese_font()
     red = colors.HexColor("#b3261e")
     grey = colors.HexColor("#555555")
     line = colors.HexColor("#bbbbbb")

@@ -1,0 +1,115 @@
+"""Tracking statistics per department (跟踪问效, R28): what each department delivered, how fast, and
+whether it closed its loops — computed from the same rows the rest of the platform keeps."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+
+from xinyong.accounts.models import Department
+from xinyong.checks.selectors import department_loop
+from xinyong.core import parameters
+from xinyong.lists.models import ListEntry
+from xinyong.records.models import Record
+from xinyong.records.selectors import timeliness
+from xinyong.rights.models import Objection, Repair
+
+LOCAL = ZoneInfo(settings.TIME_ZONE)
+
+
+def _in_period(field: str, start: dt.date, end: dt.date) -> Q:
+    return Q(**{f"{field}__date__gte": start, f"{field}__date__lte": end})
+
+
+def _decided_on_time(model, start: dt.date, end: dt.date, today: dt.date) -> dict[str, dict]:
+    """Objections or repairs per handling department: decided in the period (on time or late), and still
+    open past their deadline today."""
+    decided = model.objects.filter(_in_period("decided_at", start, end)).annotate(
+        decided_on=TruncDate("decided_at", tzinfo=LOCAL)
+    )
+    rows = {
+        row["handler__code"]: {"decided": row["n"], "on_time": row["on_time"]}
+        for row in decided.values("handler__code").annotate(
+            n=Count("id"), on_time=Count("id", filter=Q(decided_on__lte=F("due_on")))
+        )
+    }
+    open_overdue = (
+        model.objects.filter(status="pending", due_on__lt=today).values("handler__code").annotate(n=Count("id"))
+    )
+    for row in open_overdue:
+        rows.setdefault(row["handler__code"], {"decided": 0, "on_time": 0})["overdue_open"] = row["n"]
+    return rows
+
+
+def department_statistics(start: dt.date, end: dt.date, today: dt.date) -> list[dict]:
+    names = dict(Department.objects.values_list("code", "name"))
+    pushed = dict(
+        Record.objects.filter(_in_period("received_at", start, end))
+        .values_list("provider__code")
+        .annotate(n=Count("id"))
+    )
+    initiated = dict(
+        ListEntry.objects.filter(_in_period("created_at", start, end), derived_from__isnull=True)
+        .values_list("initiator__code")
+        .annotate(n=Count("id"))
+    )
+    publicity = {row["department"]: row for row in timeliness(start=start, end=end, today=today)}
+    loop = {row["department"]: row for row in department_loop(start, end, today)}
+    objections = _decided_on_time(Objection, start, end, today)
+    repairs = _decided_on_time(Repair, start, end, today)
+    codes = sorted(set(pushed) | set(initiated) | set(publicity) | set(loop) | set(objections) | set(repairs))
+    rows = [
+        _row(code, names.get(code, code), pushed, initiated, publicity, loop, objections, repairs) for code in codes
+    ]
+    _mark_lagging(rows)
+    return rows
+
+
+def _row(code, name, pushed, initiated, publicity, loop, objections, repairs) -> dict:
+    empty_publicity = {"total": 0, "on_time": 0, "late": 0, "overdue": 0, "pending": 0, "on_time_rate": None}
+    public = publicity.get(code, empty_publicity)
+    checks = loop.get(code, {})
+    return {
+        "department": code,
+        "department_name": name,
+        "records_pushed": pushed.get(code, 0),
+        "publicity": {key: public[key] for key in empty_publicity},
+        "entries_initiated": initiated.get(code, 0),
+        "checks": checks.get("checks", 0),
+        "restricted": checks.get("restricted", 0),
+        "feedback": checks.get("feedback", 0),
+        "feedback_rate": checks.get("feedback_rate"),
+        "mean_feedback_hours": checks.get("mean_feedback_hours"),
+        "tasks_overdue": checks.get("tasks_overdue", 0),
+        "objections": {"decided": 0, "on_time": 0, "overdue_open": 0, **objections.get(code, {})},
+        "repairs": {"decided": 0, "on_time": 0, "overdue_open": 0, **repairs.get(code, {})},
+    }
+
+
+def _mark_lagging(rows: list[dict]) -> None:
+    publicity_floor = float(parameters.value("lagging_publicity_rate"))
+    feedback_floor = float(parameters.value("lagging_feedback_rate"))
+    for row in rows:
+        reasons = []
+        rate = row["publicity"]["on_time_rate"]
+        if rate is not None and rate < publicity_floor:
+            reasons.append(f"双公示按时率 {rate:.0%} 低于 {publicity_floor:.0%}")
+        if row["publicity"]["overdue"]:
+            reasons.append(f"{row['publicity']['overdue']} 条决定逾期未公示")
+        if row["feedback_rate"] is not None and row["feedback_rate"] < feedback_floor:
+            reasons.append(f"核查反馈率 {row['feedback_rate']:.0%} 低于 {feedback_floor:.0%}")
+        if row["tasks_overdue"]:
+            reasons.append(f"{row['tasks_overdue']} 项推送任务逾期未处理")
+        for label, key in (("异议", "objections"), ("信用修复申请", "repairs")):
+            if row[key]["overdue_open"]:
+                reasons.append(f"{row[key]['overdue_open']} 件{label}逾期未办结")
+        row["lagging"] = bool(reasons)
+        row["lagging_reasons"] = reasons
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    first = dt.date.fromisoformat(f"{month}-01")
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
