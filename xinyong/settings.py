@@ -172,8 +172,14 @@ XINYONG_SNAPSHOT_MAX_AGE_MS = int(os.environ.get("XINYONG_SNAPSHOT_MAX_AGE_MS", 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "xinyong.core.logs.JsonFormatter"},
+    },
+    # XINYONG_LOG_FORMAT=json: one JSON object per line, for log collectors.
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": os.environ.get("XINYONG_LOG_FORMAT", "plain")}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("XINYONG_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -219,3 +225,5 @@ XINYONG_PUBLIC_URL = os.environ.get("XINYONG_PUBLIC_URL", "").rstrip("/")
 XINYONG_INTEGRITY_READER_ROLES = [
     r.strip() for r in os.environ.get("XINYONG_INTEGRITY_READER_ROLES", "personnel,discipline").split(",") if r.strip()
 ]
+
+AUTHENTICATION_BACKENDS = ["xinyong.accounts.backends.ThrottledModelBackend"]

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "xinyong.accounts"
     label = "accounts"
     verbose_name = "部门与用户"
+
+    def ready(self):
+        from . import backends  # noqa: F401  (counts failed logins)
