@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "xinyong.rights",
     "xinyong.supervision",
     "xinyong.integrity",
+    "xinyong.federation",
     "xinyong.stats",
     "xinyong.portal",
 ]

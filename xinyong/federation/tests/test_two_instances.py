@@ -1,0 +1,101 @@
+"""Two platforms on one machine: A (the district, this test database) publishes; B (the city, a
+subprocess with its own migrated SQLite database) consumes and its `xinyong check` sees the entry."""
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from xinyong.audit.services import Actor
+from xinyong.core import clock
+from xinyong.federation import services
+from xinyong.lists.services import EntryInput, create_entry, revoke_entry
+from xinyong.records.services import ingest_record
+from xinyong.records.tests.factories import uscc
+
+COMPANY = uscc(801)
+TODAY = dt.date(2025, 6, 2)
+
+
+@pytest.fixture(scope="module")
+def city_env(tmp_path_factory):
+    env = {
+        **os.environ,
+        "XINYONG_DATA_DIR": str(tmp_path_factory.mktemp("city")),
+        "XINYONG_DATABASE_URL": "",
+        "XINYONG_REGION": "city",
+        "DJANGO_SETTINGS_MODULE": "xinyong.settings",
+    }
+    env.pop("XINYONG_TESTING", None)
+    migrated = city(env, "migrate", "--noinput")
+    assert migrated.returncode == 0, migrated.stderr
+    return env
+
+
+def city(env, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "xinyong.cli", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def check_in_city(env, region):
+    made = city(env, "check", COMPANY, "--matter", "government_procurement", "--department", f"FED-{region}", "--json")
+    assert made.returncode == 0, made.stderr
+    return json.loads(made.stdout)
+
+
+def consume_in_city(env, region):
+    done = city(env, "federation", "consume", "--from", region, "--durable", f"city-from-{region}")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_an_entry_made_in_the_district_restricts_in_the_city(db, make_user, region, city_env):
+    court, _ = make_user("initiator", "provider", department="FY", department_name="区人民法院")
+    with clock.frozen_at(TODAY):
+        fields = {
+            "subject_name": "九江失信建材有限公司",
+            "subject_code": COMPANY,
+            "decision_number": "（2025）赣0404执9号",
+            "decision_date": "2025-05-20",
+            "content": "被执行",
+        }
+        ingest_record(
+            actor=Actor.of(court), provider=court.department, category_code="court_enforcement", fields=fields
+        )
+        ingest_record(actor=Actor.of(court), provider=court.department, category_code="interview", fields=fields)
+        entry = create_entry(
+            actor=Actor.of(court),
+            user=court,
+            data=EntryInput(
+                list_type="black_court_defaulter",
+                subject=COMPANY,
+                document_number="（2025）赣0404执9号",
+                basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》",
+                decided_on=dt.date(2025, 5, 20),
+            ),
+        )
+    assert services.publish(region=region).sent == 2  # the record and the entry; not the interview
+
+    first = consume_in_city(city_env, region)
+    assert (first["applied"], first["rejected"]) == (2, 0), first
+    answer = check_in_city(city_env, region)
+    assert answer["result"] == "restricted", answer
+    assert answer["subject"]["code"] == COMPANY
+
+    # Consuming again (nothing new) and resending everything change nothing in the city.
+    from xinyong.federation.models import OutboxMessage
+
+    OutboxMessage.objects.update(sent_at=None)
+    assert services.publish(region=region).duplicates == 2
+    again = consume_in_city(city_env, region)
+    assert again["applied"] == 0 and again["duplicates"] == 0, again
+
+    with clock.frozen_at(TODAY):
+        revoke_entry(actor=Actor.of(court), user=court, entry_id=entry.pk, reason="已履行义务")
+    services.publish(region=region)
+    assert consume_in_city(city_env, region)["applied"] == 1
+    assert check_in_city(city_env, region)["result"] == "clear"
