@@ -16,21 +16,18 @@ smaller size, baseline COPY rows/s), `ingest_large` (the same at the larger size
 """
 
 import csv
-import hashlib
 import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from bench._pg import ROOT, connect, django_env, fresh_database, server_url, workdir
 
 NAME = "ingest"
-ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "xinyong_bench"
 TEMPLATE_DB = "xinyong_bench_template"
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGET_RATIO = 0.25
 TARGET_ROWS_PER_S = 50_000
 PROVIDER = "BENCH"
@@ -38,72 +35,8 @@ FULL_SIZES = [200_000, 1_000_000]
 QUICK_SIZES = [15_000, 45_000]
 
 
-def _workdir() -> Path:
-    path = Path(os.environ.get("XINYONG_BENCH_DIR") or Path(tempfile.gettempdir()) / "xinyong-bench")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _with_db(url: str, name: str) -> str:
-    parts = urlparse(url)
-    return urlunparse(parts._replace(path="/" + name))
-
-
-def _server_url() -> str:
-    url = os.environ.get("XINYONG_DATABASE_URL") or DEFAULT_URL
-    if urlparse(url).scheme not in {"postgres", "postgresql"}:
-        raise SystemExit("ingest benchmark: XINYONG_DATABASE_URL must point at PostgreSQL")
-    return url
-
-
-def _psql(url: str):
-    import psycopg
-
-    return psycopg.connect(url.replace("postgresql://", "postgresql://", 1), autocommit=True)
-
-
-def _migrations_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(ROOT.glob("xinyong/*/migrations/*.py")):
-        digest.update(str(path.relative_to(ROOT)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _child_env(url: str, data_dir: Path) -> dict:
-    env = dict(os.environ)
-    env.update(
-        XINYONG_DATABASE_URL=url,
-        XINYONG_DATA_DIR=str(data_dir),
-        XINYONG_SECRET_KEY=env.get("XINYONG_SECRET_KEY") or "bench-only-secret-" + "b" * 32,
-        DJANGO_SETTINGS_MODULE="xinyong.settings",
-        XINYONG_LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
-    )
-    return env
-
-
 def _fresh_database(server: str, work: Path) -> str:
-    """Create xinyong_bench from a migrated template; migrate the template only when migrations changed."""
-    fingerprint = _migrations_fingerprint()
-    admin = _psql(_with_db(server, "postgres"))
-    with admin:
-        row = admin.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [TEMPLATE_DB]
-        ).fetchone()
-        if row is None or row[0] != fingerprint:
-            admin.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{TEMPLATE_DB}"')
-            subprocess.run(
-                [sys.executable, "-m", "xinyong.cli", "migrate", "-v0"],
-                env=_child_env(_with_db(server, TEMPLATE_DB), work / "data"),
-                cwd=ROOT,
-                check=True,
-            )
-            admin.execute(f"COMMENT ON DATABASE \"{TEMPLATE_DB}\" IS '{fingerprint}'")
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{BENCH_DB}" TEMPLATE "{TEMPLATE_DB}"')
-    return _with_db(server, BENCH_DB)
+    return fresh_database(server, BENCH_DB, TEMPLATE_DB, work / "data")
 
 
 def generate_csv(rows: int, work: Path) -> Path:
@@ -136,7 +69,7 @@ def _import(url: str, path: Path, work: Path) -> dict:
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, str(Path(__file__).with_name("_ingest_child.py")), str(path), PROVIDER],
-        env=_child_env(url, data_dir),
+        env=django_env(url, data_dir),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -153,7 +86,7 @@ def _copy(url: str, path: Path) -> float:
     with open(path, encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     columns = ", ".join(f'"{name.lower()}" text' for name in header)
-    with _psql(url) as conn:
+    with connect(url) as conn:
         conn.execute("DROP TABLE IF EXISTS copy_baseline")
         conn.execute(f"CREATE TABLE copy_baseline ({columns})")
         started = time.perf_counter()
@@ -196,8 +129,8 @@ def _cpu_per_row(measured: dict) -> float | None:
 
 
 def run(quick: bool = False):
-    server = _server_url()
-    work = _workdir()
+    server = server_url(NAME)
+    work = workdir()
     sizes = QUICK_SIZES if quick else FULL_SIZES
     measured = [_measure(server, rows, work) for rows in sizes]
     first = measured[0]
