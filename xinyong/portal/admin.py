@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from xinyong.core.admin_base import ReadOnlyAdmin
+
 from .models import IssuedReport, TypicalCase
 
 
@@ -16,7 +18,7 @@ class TypicalCaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(IssuedReport)
-class IssuedReportAdmin(admin.ModelAdmin):
+class IssuedReportAdmin(ReadOnlyAdmin):
     """Read-only: reports are issued by the portal and answered by the verification endpoint."""
 
     list_display = ["number", "subject_name", "format", "issued_at", "valid_until"]
@@ -32,12 +34,3 @@ class IssuedReportAdmin(admin.ModelAdmin):
         "format",
         "requester_ip_hash",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,6 +4,7 @@ happened (commitments, evaluations, draws, orders…) is shown read-only: it cha
 
 from django.contrib import admin
 
+from xinyong.core.admin_base import ReadOnlyAdmin
 from xinyong.measures.admin import AuditedCatalogAdmin
 
 from .models import (
@@ -56,17 +57,6 @@ class IndustryMeasureKindAdmin(AuditedCatalogAdmin):
     list_display = ["code", "name", "severity", "requires_membership", "ends_membership", "public", "period_months"]
     filter_horizontal = ["matters"]
     readonly_fields = ["change_history"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Commitment)
