@@ -123,6 +123,8 @@ class Record(models.Model):
             models.Index(fields=["provider", "category", "decision_number"]),
             models.Index(fields=["category", "publish_due"]),
             models.Index(fields=["provider", "decision_date"]),
+            # Tracking statistics count what arrived in a period (R28).
+            models.Index(fields=["received_at"]),
         ]
         constraints = [
             # Idempotency: identical content is held once among current records; an old version may

@@ -20,7 +20,11 @@ LOCAL = ZoneInfo(settings.TIME_ZONE)
 
 
 def _in_period(field: str, start: dt.date, end: dt.date) -> Q:
-    return Q(**{f"{field}__date__gte": start, f"{field}__date__lte": end})
+    """Local days [start, end] as a range on the timestamp itself, so its index is used (a `__date`
+    cast on 5M records took a second)."""
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=LOCAL)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL)
+    return Q(**{f"{field}__gte": since, f"{field}__lt": until})
 
 
 def _decided_on_time(model, start: dt.date, end: dt.date, today: dt.date) -> dict[str, dict]:
