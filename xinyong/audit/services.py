@@ -84,23 +84,39 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> AuditEvent:
-    _lock_chain()
-    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-    event = AuditEvent(
-        occurred_at=_to_millisecond(clock.now()),
-        actor=actor.name,
-        department=actor.department,
-        channel=actor.channel,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        before=_canonical(before),
-        after=_canonical(after),
-        prev_hash=last or GENESIS,
+    [event] = record_many(
+        actor=actor,
+        events=[
+            {"action": action, "object_type": object_type, "object_id": object_id, "before": before, "after": after}
+        ],
     )
-    event.hash = event_hash(event.prev_hash, _hashed_fields(event))
-    event.save()
     return event
+
+
+@transaction.atomic
+def record_many(*, actor: Actor, events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append several events of one actor in one go (a daily job's many similar acts), each its own
+    link of the chain. Every dict has `action` and optionally `object_type`, `object_id`, `before`, `after`."""
+    _lock_chain()
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    occurred_at = _to_millisecond(clock.now())
+    rows = []
+    for fields in events:
+        event = AuditEvent(
+            occurred_at=occurred_at,
+            actor=actor.name,
+            department=actor.department,
+            channel=actor.channel,
+            action=fields["action"],
+            object_type=fields.get("object_type", ""),
+            object_id=str(fields.get("object_id", "")),
+            before=_canonical(fields.get("before")),
+            after=_canonical(fields.get("after")),
+            prev_hash=last,
+        )
+        event.hash = last = event_hash(event.prev_hash, _hashed_fields(event))
+        rows.append(event)
+    return AuditEvent.objects.bulk_create(rows, batch_size=1000)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from xinyong.checks import engine
 from xinyong.core import clock
@@ -109,20 +109,25 @@ def clean_subjects(as_of: dt.date, years: int):
     from xinyong.records.models import Record
 
     since = add_months(as_of, -12 * years)
+    # Correlated NOT EXISTS, not `exclude(pk__in=…)`: PostgreSQL cannot turn NOT IN into an anti-join
+    # (NULL semantics) and probes millions of records per subject instead.
     bad_records = Record.objects.filter(
+        subject=OuterRef("pk"),
         category__counts_as_dishonesty=True,
         decision_date__gte=since,
         decision_date__lte=as_of,
         is_current=True,
         status__in=(Record.Status.ACTIVE, Record.Status.UNDER_OBJECTION),
-    ).values("subject_id")
+    )
     bad_entries = ListEntry.objects.filter(
-        status=ListEntry.Status.ACTIVE, list_type__kind__in=("black", "watch"), starts_on__lte=as_of
-    ).values("subject_id")
+        subject=OuterRef("pk"),
+        status=ListEntry.Status.ACTIVE,
+        list_type__kind__in=("black", "watch"),
+        starts_on__lte=as_of,
+    )
     return (
         Subject.objects.exclude(kind=Subject.Kind.NATURAL_PERSON)
         .filter(status=Subject.Status.ACTIVE, created_at__date__lte=as_of)
-        .exclude(pk__in=bad_records)
-        .exclude(pk__in=bad_entries)
+        .filter(~Exists(bad_records), ~Exists(bad_entries))
         .order_by("search_name", "pk")
     )

@@ -8,6 +8,7 @@ and by how much, so it explains itself.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import astuple, dataclass, field
@@ -42,7 +43,7 @@ class Rule:
                 return False
         elif item.list_kind != self.list_kind:
             return False
-        return self.window_months is None or item.on >= add_months(today, -self.window_months)
+        return self.window_months is None or item.on >= _window_start(today, self.window_months)
 
     def leaves_on(self, item: "Item") -> dt.date | None:
         """The first day the item no longer counts for this rule (window end or publication end)."""
@@ -52,6 +53,12 @@ class Rule:
         if item.until is not None:
             ends.append(item.until + dt.timedelta(days=1))
         return min(ends) if ends else None
+
+
+@functools.lru_cache(maxsize=256)
+def _window_start(today: dt.date, months: int) -> dt.date:
+    # The same few (day, window) pairs for every subject of a run: computed once, not per item.
+    return add_months(today, -months)
 
 
 @dataclass(frozen=True)
@@ -67,8 +74,8 @@ class Model:
     rules: tuple[Rule, ...]
     levels: tuple[Level, ...]  # highest threshold first
 
-    @property
-    def digest(self) -> str:
+    @functools.cached_property
+    def digest(self) -> str:  # read for every subject of a run; the model is immutable
         payload = json.dumps(
             {
                 "base": str(self.base),

@@ -48,9 +48,13 @@ def record_fields(subject: Subject, *, number: str, on: dt.date, content: str, a
     return fields
 
 
-def assign_number(obj, prefix: str, on: dt.date) -> None:
+def number_for(obj, prefix: str, on: dt.date) -> str:
     """A readable, unique number from the row id: XYCN-2025-000001."""
-    obj.number = f"{prefix}-{on:%Y}-{obj.pk:06d}"
+    return f"{prefix}-{on:%Y}-{obj.pk:06d}"
+
+
+def assign_number(obj, prefix: str, on: dt.date) -> None:
+    obj.number = number_for(obj, prefix, on)
     obj.save(update_fields=["number"])
 
 

@@ -5,9 +5,10 @@ for every subject on demand, and daily for what changed without a signal (bulk i
 import contextvars
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 
 from xinyong.audit.services import SYSTEM, Actor
 from xinyong.audit.services import record as audit
@@ -66,82 +67,118 @@ def _record_items(subject_ids: list[int], model: scoring.Model, today: dt.date) 
     if all(r.window_months is not None for r in rules):
         since = add_months(today, -max(r.window_months for r in rules))
         records = records.filter(Q(decision_date__gte=since) | Q(decision_date__isnull=True))
+    # Plain rows, not model instances: the daily job reads millions of them after a bulk load.
+    rows = records.order_by("id").values_list(
+        "id",
+        "subject_id",
+        "decision_date",
+        "received_at",
+        "decision_number",
+        "category__code",
+        "category__name",
+        "category__disclosure",
+        "fields",
+        "publication_ends_on",
+        "published_at",
+    )
     found: dict[int, list[scoring.Item]] = {}
-    for r in records.select_related("category").order_by("id"):
-        found.setdefault(r.subject_id, []).append(
+    for pk, subject_id, decided, received, number, code, name, disclosure, fields, until, published in rows:
+        found.setdefault(subject_id, []).append(
             scoring.Item(
                 source="record",
-                id=r.pk,
-                on=r.decision_date or r.received_at.date(),
-                label=r.decision_number or f"#{r.pk}",
-                category=r.category.code,
-                category_name=r.category.name,
-                fields=r.fields,
-                until=r.publication_ends_on,
-                public=r.category.disclosure == Disclosure.PUBLIC and r.published_at is not None,
+                id=pk,
+                on=decided or received.date(),
+                label=number or f"#{pk}",
+                category=code,
+                category_name=name,
+                fields=fields,
+                until=until,
+                public=disclosure == Disclosure.PUBLIC and published is not None,
             )
         )
     return found
+
+
+def _scored_entries(subject_ids: list[int], model: scoring.Model):
+    kinds = {r.list_kind for r in model.rules if r.source == "list_entry"}
+    return ListEntry.objects.filter(
+        subject_id__in=subject_ids,
+        status=ListEntry.Status.ACTIVE,
+        under_objection=False,
+        list_type__kind__in=kinds,
+    )
 
 
 def _entry_items(subject_ids: list[int], model: scoring.Model, today: dt.date) -> dict[int, list[scoring.Item]]:
-    kinds = {r.list_kind for r in model.rules if r.source == "list_entry"}
-    if not kinds:
-        return {}
     entries = (
-        ListEntry.objects.filter(
-            subject_id__in=subject_ids,
-            status=ListEntry.Status.ACTIVE,
-            under_objection=False,
-            starts_on__lte=today,
-            list_type__kind__in=kinds,
-        )
+        _scored_entries(subject_ids, model)
+        .filter(starts_on__lte=today)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .select_related("list_type")
         .order_by("id")
+        .values_list(
+            "id",
+            "subject_id",
+            "starts_on",
+            "ends_on",
+            "document_number",
+            "list_type__code",
+            "list_type__name",
+            "list_type__kind",
+        )
     )
     found: dict[int, list[scoring.Item]] = {}
-    for e in entries:
-        found.setdefault(e.subject_id, []).append(
+    for pk, subject_id, starts, ends, document, code, name, kind in entries:
+        found.setdefault(subject_id, []).append(
             scoring.Item(
                 source="list_entry",
-                id=e.pk,
-                on=e.starts_on,
-                label=f"{e.list_type.name} {e.document_number}",
-                category=e.list_type.code,
-                category_name=e.list_type.name,
-                list_kind=e.list_type.kind,
-                until=e.ends_on,
-                public=e.list_type.kind in PUBLIC_LIST_KINDS,
+                id=pk,
+                on=starts,
+                label=f"{name} {document}",
+                category=code,
+                category_name=name,
+                list_kind=kind,
+                until=ends,
+                public=kind in PUBLIC_LIST_KINDS,
             )
         )
     return found
 
 
-def _store(
-    subject_id: int,
-    result: scoring.Result,
-    model: scoring.Model,
-    current: Evaluation | None,
-    *,
-    trigger: str,
-    now: dt.datetime,
-) -> tuple[Evaluation, bool]:
-    if (
+def _upcoming_starts(subject_ids: list[int], model: scoring.Model, today: dt.date) -> dict[int, dt.date]:
+    """An entry decided with a later start counts from that day on, with no event to announce it: the
+    grade must be recomputed that day like on a window's end."""
+    starts = (
+        _scored_entries(subject_ids, model)
+        .filter(starts_on__gt=today)
+        .order_by()
+        .values("subject_id")
+        .annotate(first=Min("starts_on"))
+        .values_list("subject_id", "first")
+    )
+    return dict(starts)
+
+
+@dataclass(frozen=True)
+class Stored:
+    evaluation: Evaluation
+    previous: Evaluation | None
+    changed: bool
+
+
+def _unchanged(current: Evaluation | None, result: scoring.Result, model: scoring.Model) -> bool:
+    return (
         current is not None
         and current.score == result.score
         and current.grade == result.level.code
         and current.contributions == result.contributions
         and current.model_digest == model.digest
-    ):
-        if current.expires_on != result.expires_on:
-            current.expires_on = result.expires_on
-            current.save(update_fields=["expires_on"])
-        return current, False
-    if current is not None:
-        current.is_current = False
-        current.save(update_fields=["is_current"])
-    evaluation = Evaluation.objects.create(
+    )
+
+
+def _new_evaluation(
+    subject_id: int, result: scoring.Result, model: scoring.Model, current: Evaluation | None, trigger: str, now
+) -> Evaluation:
+    return Evaluation(
         subject_id=subject_id,
         grade=result.level.code,
         grade_name=result.level.name,
@@ -156,22 +193,58 @@ def _store(
         is_current=True,
         expires_on=result.expires_on,
     )
-    return evaluation, True
 
 
-def _after_change(evaluation: Evaluation, previous: Evaluation | None) -> None:
+def _store(
+    plan: list[tuple[int, scoring.Result, Evaluation | None]],
+    model: scoring.Model,
+    *,
+    trigger: str,
+    now: dt.datetime,
+) -> list[Stored]:
+    """Write the results of (subject, result, current evaluation): a new row where the result changed,
+    only the recompute day where just that moved. A few statements for the whole plan."""
+    stored, moved = [], []
+    for subject_id, result, current in plan:
+        if not _unchanged(current, result, model):
+            stored.append(Stored(_new_evaluation(subject_id, result, model, current, trigger, now), current, True))
+            continue
+        if current.expires_on != result.expires_on:
+            current.expires_on = result.expires_on
+            moved.append(current)
+        stored.append(Stored(current, current, False))
+    fresh = [s for s in stored if s.changed]
+    Evaluation.objects.filter(pk__in=[s.previous.pk for s in fresh if s.previous]).update(is_current=False)
+    Evaluation.objects.bulk_create([s.evaluation for s in fresh], batch_size=CHUNK)
+    Evaluation.objects.bulk_update(moved, ["expires_on"], batch_size=CHUNK)
+    return stored
+
+
+def _after_change(stored: list[Stored]) -> None:
     """A grade that calls for the watch list (D by default) is put forward once, when it is reached."""
     referring = set(GradeLevel.objects.filter(refer_to_watch_list=True).values_list("code", flat=True))
-    if evaluation.grade in referring and (previous is None or previous.grade not in referring):
-        from .watch import refer_for_grade
+    reached = [
+        s.evaluation
+        for s in stored
+        if s.changed and s.evaluation.grade in referring and (s.previous is None or s.previous.grade not in referring)
+    ]
+    if reached:
+        from .watch import refer_for_grades
 
-        refer_for_grade(evaluation)
+        refer_for_grades(reached)
 
 
 def _compute(subject_ids: list[int], model: scoring.Model, today: dt.date) -> dict[int, scoring.Result]:
     records = _record_items(subject_ids, model, today)
     entries = _entry_items(subject_ids, model, today)
-    return {sid: scoring.evaluate(model, records.get(sid, []) + entries.get(sid, []), today) for sid in subject_ids}
+    starts = _upcoming_starts(subject_ids, model, today)
+    results = {}
+    for sid in subject_ids:
+        result = scoring.evaluate(model, records.get(sid, []) + entries.get(sid, []), today)
+        if sid in starts:
+            result.expires_on = min(filter(None, (result.expires_on, starts[sid])))
+        results[sid] = result
+    return results
 
 
 def current(subject: Subject) -> Evaluation | None:
@@ -190,18 +263,18 @@ def refresh(subject: Subject, *, trigger: str, actor: Actor = SYSTEM) -> Evaluat
         model = load_model()
         previous = current(subject)
         result = _compute([subject.pk], model, clock.today())[subject.pk]
-        evaluation, changed = _store(subject.pk, result, model, previous, trigger=trigger, now=clock.now())
-        if changed:
+        [stored] = _store([(subject.pk, result, previous)], model, trigger=trigger, now=clock.now())
+        if stored.changed:
             audit(
                 actor=actor,
                 action="evaluation.change",
                 object_type="subject",
                 object_id=subject.public_code,
                 before={"grade": previous.grade, "score": previous.score} if previous else None,
-                after={"grade": evaluation.grade, "score": evaluation.score, "trigger": trigger},
+                after={"grade": stored.evaluation.grade, "score": stored.evaluation.score, "trigger": trigger},
             )
-            _after_change(evaluation, previous)
-        return evaluation
+            _after_change([stored])
+        return stored.evaluation
     finally:
         _busy.reset(token)
 
@@ -212,9 +285,29 @@ def refresh_id(subject_id: int, *, trigger: str) -> None:
         refresh(subject, trigger=trigger)
 
 
+def _recompute_chunk(subject_ids: list[int], model: scoring.Model, *, trigger: str) -> list[Stored]:
+    today, now = clock.today(), clock.now()
+    results = _compute(subject_ids, model, today)
+    existing = {e.subject_id: e for e in Evaluation.objects.filter(subject_id__in=subject_ids, is_current=True)}
+    plan = [(sid, results[sid], existing.get(sid)) for sid in subject_ids]
+    try:
+        with transaction.atomic():
+            return _store(plan, model, trigger=trigger, now=now)
+    except IntegrityError:
+        pass  # a subject of the chunk was refreshed meanwhile by a record change: store one by one
+    stored = []
+    for step in plan:
+        try:
+            with transaction.atomic():
+                stored += _store([step], model, trigger=trigger, now=now)
+        except IntegrityError:
+            continue  # that concurrent result is as current
+    return stored
+
+
 def recompute(subject_ids: Iterable[int], *, trigger: str, actor: Actor = SYSTEM) -> dict:
     """Recompute many subjects in chunks (grade --all, the daily job); one audit event for the run."""
-    model, today, now = load_model(), clock.today(), clock.now()
+    model = load_model()
     ids = sorted(set(subject_ids))
     counts = {"evaluated": 0, "changed": 0, "grades": {}}
     for start in range(0, len(ids), CHUNK):
@@ -223,20 +316,12 @@ def recompute(subject_ids: Iterable[int], *, trigger: str, actor: Actor = SYSTEM
             .exclude(kind=Subject.Kind.NATURAL_PERSON)
             .values_list("pk", flat=True)
         )
-        results = _compute(chunk, model, today)
-        existing = {e.subject_id: e for e in Evaluation.objects.filter(subject_id__in=chunk, is_current=True)}
-        for sid in chunk:
-            previous = existing.get(sid)
-            try:
-                with transaction.atomic():
-                    evaluation, changed = _store(sid, results[sid], model, previous, trigger=trigger, now=now)
-                    if changed:
-                        _after_change(evaluation, previous)
-            except IntegrityError:
-                continue  # refreshed concurrently by a record change: that result is as current
+        stored = _recompute_chunk(chunk, model, trigger=trigger)
+        _after_change(stored)
+        for one in stored:
             counts["evaluated"] += 1
-            counts["changed"] += int(changed)
-            counts["grades"][evaluation.grade] = counts["grades"].get(evaluation.grade, 0) + 1
+            counts["changed"] += int(one.changed)
+            counts["grades"][one.evaluation.grade] = counts["grades"].get(one.evaluation.grade, 0) + 1
     if counts["changed"]:
         audit(actor=actor, action="evaluation.recompute", object_type="evaluation", object_id=trigger, after=counts)
     return counts

@@ -11,6 +11,7 @@ from xinyong.accounts.models import Department, User
 from xinyong.accounts.services import create_user, upsert_department
 from xinyong.audit.services import SYSTEM, Actor
 from xinyong.audit.services import record as audit
+from xinyong.audit.services import record_many as audit_many
 from xinyong.core import clock, parameters
 from xinyong.core.errors import Forbidden, InvalidInput, NotFound
 from xinyong.lists.models import ListEntry, ListType
@@ -18,7 +19,7 @@ from xinyong.lists.services import EntryInput, create_entry, get_list_type
 from xinyong.subjects.models import Subject
 
 from ..models import Evaluation, RectificationOrder, WatchReferral
-from .common import SEED_DOCUMENT, assign_number, subject_code
+from .common import SEED_DOCUMENT, number_for, subject_code
 
 WATCH_LIST = "watch_key_attention"
 BASIS = f"{SEED_DOCUMENT}（八）建立重点关注对象名单制度、（九）督促失信市场主体限期整改"
@@ -44,18 +45,29 @@ def _on_watch_list(subject: Subject) -> bool:
     ).exists()
 
 
-def _create(*, subject: Subject, source: str, reason: str, **links) -> WatchReferral:
+def _create_many(source: str, referrals: list[WatchReferral]) -> list[WatchReferral]:
+    """Store referrals of one source, numbered and audited (a daily job may offer thousands at once)."""
     now = clock.now()
-    referral = WatchReferral.objects.create(subject=subject, source=source, reason=reason, created_at=now, **links)
-    assign_number(referral, "XYZG", now.date())
-    audit(
+    for referral in referrals:
+        referral.source, referral.created_at = source, now
+    WatchReferral.objects.bulk_create(referrals, batch_size=1000)
+    for referral in referrals:
+        referral.number = number_for(referral, "XYZG", now.date())
+    WatchReferral.objects.bulk_update(referrals, ["number"], batch_size=1000)
+    subjects = Subject.objects.in_bulk({r.subject_id for r in referrals})
+    audit_many(
         actor=SYSTEM,
-        action="watch_referral.create",
-        object_type="watch_referral",
-        object_id=referral.number,
-        after={"subject": subject.public_code, "source": source, "reason": reason},
+        events=[
+            {
+                "action": "watch_referral.create",
+                "object_type": "watch_referral",
+                "object_id": r.number,
+                "after": {"subject": subjects[r.subject_id].public_code, "source": source, "reason": r.reason},
+            }
+            for r in referrals
+        ],
     )
-    return referral
+    return referrals
 
 
 def _cited(referral: WatchReferral) -> tuple[int, ...]:
@@ -103,33 +115,44 @@ def _list_as_system(referral: WatchReferral) -> WatchReferral:
     return list_referral(referral, actor=actor, user=user, note="系统按规则自动列入")
 
 
-def refer_for_grade(evaluation: Evaluation) -> WatchReferral | None:
-    subject = evaluation.subject
-    if (
-        _on_watch_list(subject)
-        or WatchReferral.objects.filter(subject=subject, status=WatchReferral.Status.OFFERED).exists()
-    ):
-        return None
-    referral = _create(
-        subject=subject,
-        source=WatchReferral.Source.GRADE,
-        reason=f"公共信用综合评价为{evaluation.grade}级（{evaluation.grade_name}，{evaluation.score}分）：{evaluation.summary}",
-        evaluation=evaluation,
+def refer_for_grades(evaluations: list[Evaluation]) -> list[WatchReferral]:
+    """Offer the subjects of these evaluations, unless already listed or already offered."""
+    subject_ids = {e.subject_id for e in evaluations}
+    taken = set(
+        ListEntry.objects.filter(
+            subject_id__in=subject_ids, list_type__code=WATCH_LIST, status=ListEntry.Status.ACTIVE
+        ).values_list("subject_id", flat=True)
+    )
+    taken |= set(
+        WatchReferral.objects.filter(subject_id__in=subject_ids, status=WatchReferral.Status.OFFERED).values_list(
+            "subject_id", flat=True
+        )
+    )
+    referrals = _create_many(
+        WatchReferral.Source.GRADE,
+        [
+            WatchReferral(
+                subject_id=e.subject_id,
+                reason=f"公共信用综合评价为{e.grade}级（{e.grade_name}，{e.score}分）：{e.summary}",
+                evaluation=e,
+            )
+            for e in evaluations
+            if e.subject_id not in taken
+        ],
     )
     if parameters.integer("grade_watch_auto_list"):
-        _list_as_system(referral)
-    return referral
+        for referral in referrals:
+            _list_as_system(referral)
+    return referrals
 
 
 def escalate_order(order: RectificationOrder) -> WatchReferral | None:
     """An overdue rectification: listed at once (the daily job acts as the initiating department)."""
     if _on_watch_list(order.subject):
         return None
-    referral = _create(
-        subject=order.subject,
-        source=WatchReferral.Source.RECTIFICATION,
-        reason=f"逾期未整改：{order.department.name}{order.document_number}责令于{order.deadline}前整改（{order.reason}）",
-        order=order,
+    reason = f"逾期未整改：{order.department.name}{order.document_number}责令于{order.deadline}前整改（{order.reason}）"
+    [referral] = _create_many(
+        WatchReferral.Source.RECTIFICATION, [WatchReferral(subject=order.subject, reason=reason, order=order)]
     )
     return _list_as_system(referral)
 
