@@ -5,9 +5,11 @@ headers), so both channels accept and reject exactly the same things.
 """
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from xinyong.core.dates import parse_date
 from xinyong.core.identifiers import IdentifierInfo, identify, normalise
@@ -21,11 +23,23 @@ def _identify_on(raw: str, today: dt.date) -> IdentifierInfo:
     return identify(raw, today)
 
 
+_day = [-1.0, dt.date.min]  # [when it was read (monotonic seconds), the date]
+
+
+def _today() -> dt.date:
+    """date.today(), read again at most once a second: reading it costs a system call, and one
+    record asks several times (validation, subject, personal data)."""
+    moment = time.monotonic()
+    if moment - _day[0] > 1.0:
+        _day[:] = moment, dt.date.today()
+    return _day[1]
+
+
 def identify_cached(raw: str) -> IdentifierInfo:
     """`identify`, remembered: one record names the same code several times (validation, subject,
     personal-data check) and a file repeats the deciding agency's code on every row. Keyed on the
     date too, as a resident ID's birth date is checked against today."""
-    return _identify_on(raw, dt.date.today())
+    return _identify_on(raw, _today())
 
 
 @dataclass(frozen=True)
@@ -64,74 +78,111 @@ class FieldSpec:
             personal=bool(data.get("personal")),
         )
 
-    def clean(self, value: object) -> object:
-        """The stored form of a non-empty value, or ValueError with a Chinese reason."""
-        cleaner = _CLEANERS[self.type]
-        return cleaner(self, value)
+    @cached_property
+    def clean(self) -> Callable[[object], object]:
+        """value → its stored form, or ValueError with a Chinese reason. Built once per field (the
+        field's limits bound in), as bulk imports clean every field of every row."""
+        return _CLEANERS[self.type](self)
 
 
-def _clean_string(spec: FieldSpec, value: object) -> str:
-    text = str(value).strip()
-    if spec.max_length and len(text) > spec.max_length:
-        raise ValueError(f"长度不能超过{spec.max_length}个字符（实际{len(text)}个）")
-    return text
+def _as_text(value: object) -> str:
+    return value if type(value) is str else str(value)
 
 
-def _clean_date(spec: FieldSpec, value: object) -> str:
-    return parse_date(value).isoformat()
+def _remembered(clean: Callable[[object], object]) -> Callable[[object], object]:
+    """Remember a cleaner's results for text values: a file repeats the same dates and amounts on
+    many rows. Other values (numbers, dates from XLSX or JSON) are cleaned each time."""
+    cached = lru_cache(maxsize=1024)(clean)
+
+    def remembered(value: object) -> object:
+        return cached(value) if type(value) is str else clean(value)
+
+    return remembered
 
 
-def _clean_decimal(spec: FieldSpec, value: object) -> str:
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(f"“{value}”不是有效数字") from None
-    if not number.is_finite():
-        raise ValueError(f"“{value}”不是有效数字")
-    if spec.min is not None and number < Decimal(str(spec.min)):
-        raise ValueError(f"不能小于{spec.min}")
-    return format(number.normalize(), "f")
+def _string_cleaner(spec: FieldSpec) -> Callable[[object], object]:
+    limit = spec.max_length
+
+    def clean(value: object) -> str:
+        text = _as_text(value).strip()
+        if limit and len(text) > limit:
+            raise ValueError(f"长度不能超过{limit}个字符（实际{len(text)}个）")
+        return text
+
+    return clean
 
 
-def _clean_integer(spec: FieldSpec, value: object) -> int:
-    text = str(value).strip()
-    if text.endswith(".0"):  # spreadsheets turn 12 into 12.0
-        text = text[:-2]
-    try:
-        number = int(text)
-    except ValueError:
-        raise ValueError(f"“{value}”不是整数") from None
-    if spec.min is not None and number < spec.min:
-        raise ValueError(f"不能小于{spec.min}")
-    return number
+def _date_cleaner(spec: FieldSpec) -> Callable[[object], object]:
+    return _remembered(lambda value: parse_date(value).isoformat())
 
 
-def _clean_enum(spec: FieldSpec, value: object) -> str:
-    text = str(value).strip()
-    if text.endswith(".0"):
-        text = text[:-2]
-    if text not in spec.choices:
-        raise ValueError(f"“{text}”不在可选值中（{'、'.join(spec.choices)}）")
-    return text
+def _decimal_cleaner(spec: FieldSpec) -> Callable[[object], object]:
+    minimum = None if spec.min is None else Decimal(str(spec.min))
+
+    def clean(value: object) -> str:
+        try:
+            number = Decimal(_as_text(value).strip().replace(",", ""))
+        except InvalidOperation:
+            raise ValueError(f"“{value}”不是有效数字") from None
+        if not number.is_finite():
+            raise ValueError(f"“{value}”不是有效数字")
+        if minimum is not None and number < minimum:
+            raise ValueError(f"不能小于{spec.min}")
+        return format(number.normalize(), "f")
+
+    return _remembered(clean)
 
 
-def _clean_code(spec: FieldSpec, value: object) -> str:
-    # Subject codes get their full check when the subject is identified; here only the form.
-    code = normalise(str(value))
-    info = identify_cached(code)
-    if not (info.valid or info.only_check_failed or info.is_placeholder):
-        raise ValueError(info.error or "代码无效")
-    return code
+def _integer_cleaner(spec: FieldSpec) -> Callable[[object], object]:
+    def clean(value: object) -> int:
+        text = _as_text(value).strip()
+        if text.endswith(".0"):  # spreadsheets turn 12 into 12.0
+            text = text[:-2]
+        try:
+            number = int(text)
+        except ValueError:
+            raise ValueError(f"“{value}”不是整数") from None
+        if spec.min is not None and number < spec.min:
+            raise ValueError(f"不能小于{spec.min}")
+        return number
+
+    return clean
+
+
+def _enum_cleaner(spec: FieldSpec) -> Callable[[object], object]:
+    choices = frozenset(spec.choices)
+
+    def clean(value: object) -> str:
+        text = _as_text(value).strip()
+        if text.endswith(".0"):
+            text = text[:-2]
+        if text not in choices:
+            raise ValueError(f"“{text}”不在可选值中（{'、'.join(spec.choices)}）")
+        return text
+
+    return clean
+
+
+def _code_cleaner(spec: FieldSpec) -> Callable[[object], object]:
+    def clean(value: object) -> str:
+        # Subject codes get their full check when the subject is identified; here only the form.
+        code = normalise(_as_text(value))
+        info = identify_cached(code)
+        if not (info.valid or info.only_check_failed or info.is_placeholder):
+            raise ValueError(info.error or "代码无效")
+        return code
+
+    return clean
 
 
 _CLEANERS = {
-    "string": _clean_string,
-    "text": _clean_string,
-    "date": _clean_date,
-    "decimal": _clean_decimal,
-    "integer": _clean_integer,
-    "enum": _clean_enum,
-    "code": _clean_code,
+    "string": _string_cleaner,
+    "text": _string_cleaner,
+    "date": _date_cleaner,
+    "decimal": _decimal_cleaner,
+    "integer": _integer_cleaner,
+    "enum": _enum_cleaner,
+    "code": _code_cleaner,
 }
 
 

@@ -10,7 +10,7 @@ staff unchanged; `error_code` is the stable, machine-readable part.
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -20,8 +20,20 @@ CODE_LENGTH = 18
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_VALUES = {char: value for value, char in enumerate(USCC_ALPHABET)}
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-_ORG_ALPHABET = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _RESIDENT_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _weighted(alphabet: str, values: list[int], weights: tuple[int, ...]) -> tuple[dict[str, int], ...]:
+    """Per position, each character's value times that position's weight: a check sum is then one
+    dictionary look-up per character (imports compute several per row)."""
+    return tuple({char: value * weight for char, value in zip(alphabet, values, strict=True)} for weight in weights)
+
+
+_USCC_WEIGHTED = _weighted(USCC_ALPHABET, list(_USCC_VALUES.values()), _USCC_WEIGHTS)
+# int(char, 36) is GB 11714's value table: digits as themselves, A=10 … Z=35.
+_ORG_WEIGHTED = _weighted(_ORG_ALPHABET, [int(char, 36) for char in _ORG_ALPHABET], _ORG_WEIGHTS)
+_RESIDENT_WEIGHTED = _weighted("0123456789", list(range(10)), _RESIDENT_WEIGHTS)
 _RESIDENT_CHECK_CHARS = "10X98765432"
 _DIGITS = frozenset("0123456789")
 _EXCLUDED_LETTERS = "IOSVZ"
@@ -156,6 +168,8 @@ class IdentifierInfo:
 def normalise(raw: str) -> str:
     """NFKC (full-width → half-width), drop all whitespace, upper-case. Hyphens are kept on purpose:
     "19220382-1" pasted into a USCC field must be reported, not silently glued into something else."""
+    if raw.isascii() and raw.isalnum() and raw.upper() == raw:
+        return raw  # the common case, already normal: NFKC leaves ASCII letters and digits as they are
     text = raw
     # Upper-casing can produce characters NFKC would rewrite again; iterate so normalise is idempotent.
     for _ in range(4):
@@ -168,25 +182,25 @@ def normalise(raw: str) -> str:
 
 
 def uscc_check_char(first17: str) -> str:
-    if len(first17) != 17 or not set(first17) <= _USCC_VALUES.keys():
+    # strip() leaves nothing exactly when every character is in the alphabet.
+    if len(first17) != 17 or first17.strip(USCC_ALPHABET):
         raise ValueError(f"expected 17 characters from {USCC_ALPHABET}, got {first17!r}")
-    total = sum(_USCC_VALUES[char] * weight for char, weight in zip(first17, _USCC_WEIGHTS, strict=True))
+    total = sum(map(dict.__getitem__, _USCC_WEIGHTED, first17))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
 def org_code_check_char(first8: str) -> str:
-    if len(first8) != 8 or not set(first8) <= _ORG_ALPHABET:
+    if len(first8) != 8 or first8.strip(_ORG_ALPHABET):
         raise ValueError(f"expected 8 digits or upper-case letters, got {first8!r}")
-    # int(char, 36) is GB 11714's value table: digits as themselves, A=10 … Z=35.
-    total = sum(int(char, 36) * weight for char, weight in zip(first8, _ORG_WEIGHTS, strict=True))
+    total = sum(map(dict.__getitem__, _ORG_WEIGHTED, first8))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 
 
 def resident_id_check_char(first17: str) -> str:
-    if len(first17) != 17 or not set(first17) <= _DIGITS:
+    if len(first17) != 17 or first17.strip("0123456789"):
         raise ValueError(f"expected 17 digits, got {first17!r}")
-    total = sum(int(char) * weight for char, weight in zip(first17, _RESIDENT_WEIGHTS, strict=True))
+    total = sum(map(dict.__getitem__, _RESIDENT_WEIGHTED, first17))
     return _RESIDENT_CHECK_CHARS[total % 11]
 
 
@@ -231,6 +245,8 @@ def _province(region_code: str, national_allowed: bool) -> str | None:
 
 
 def _uscc_character_failure(code: str) -> dict | None:
+    if not code.strip(USCC_ALPHABET):
+        return None
     for position, char in enumerate(code, start=1):
         if char in _USCC_VALUES:
             continue
@@ -291,25 +307,24 @@ def _placeholder_info(code: str) -> IdentifierInfo:
 
 def parse_uscc(raw: str) -> IdentifierInfo:
     code = normalise(raw)
-    info = IdentifierInfo(code=code, type="uscc", valid=False)
     if code == PLACEHOLDER_USCC:
         return _placeholder_info(code)
     failure = _empty_failure(code) or _length_failure(code) or _uscc_character_failure(code)
     if failure:
-        return replace(info, **failure)
-    info = replace(info, **_uscc_parts(code))
+        return IdentifierInfo(code=code, type="uscc", valid=False, **failure)
     # Order matters: the org-code check only means something once the structure is known to be sane,
     # and the USCC check comes last because it covers everything before it.
     failure = _uscc_structure_failure(code) or _org_code_failure(code) or _uscc_check_failure(code)
-    if failure:
-        return replace(info, **failure)
-    return replace(info, valid=True)
+    # Built in one go rather than step by step: imports parse a code on every row.
+    return IdentifierInfo(code=code, type="uscc", valid=failure is None, **_uscc_parts(code), **(failure or {}))
 
 
 # --- resident ID ----------------------------------------------------------------------------------
 
 
 def _resident_character_failure(code: str) -> dict | None:
+    if _RESIDENT_SHAPE.fullmatch(code):
+        return None
     for position, char in enumerate(code, start=1):
         if position < CODE_LENGTH and char not in _DIGITS:
             reason = "前17位应为数字"
@@ -360,19 +375,17 @@ def _resident_parts(code: str) -> dict:
 def parse_resident_id(raw: str, today: date | None = None) -> IdentifierInfo:
     today = today or date.today()
     code = normalise(raw)
-    info = IdentifierInfo(code=code, type="resident_id", valid=False)
     failure = _empty_failure(code) or _length_failure(code) or _resident_character_failure(code)
     if failure:
-        return replace(info, **failure)
-    info = replace(info, **_resident_parts(code))
+        return IdentifierInfo(code=code, type="resident_id", valid=False, **failure)
+    parts = _resident_parts(code)
     failure = _birth_date_failure(code, today)
     if failure:
         # An impossible or out-of-range date is not reported as the holder's birth date.
-        return replace(info, birth_date=None, **failure)
-    failure = _resident_check_failure(code)
-    if failure:
-        return replace(info, **failure)
-    return replace(info, valid=True)
+        parts["birth_date"] = None
+    else:
+        failure = _resident_check_failure(code)
+    return IdentifierInfo(code=code, type="resident_id", valid=failure is None, **parts, **(failure or {}))
 
 
 # --- type detection -------------------------------------------------------------------------------

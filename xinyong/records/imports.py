@@ -24,10 +24,10 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import json
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import tempfile
 import threading
@@ -53,7 +53,7 @@ from xinyong.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 
 from . import services
 from .models import Channel, ImportJob, ImportRowError, Record
-from .preparation import prepare
+from .preparation import Prepared, prepare
 from .readers import CSV, FileProblem, encoding_label, open_table, sniff_encoding, sniff_format
 
 logger = logging.getLogger("xinyong.imports")
@@ -294,9 +294,98 @@ def _unknown_note(columns: Columns) -> str:
 # - `services.store` (ORM; the reference, used on SQLite and for any batch that needs a new version
 #   of an existing decision, so superseding keeps one implementation);
 # - on PostgreSQL, for batches that only add records or find duplicates (the bulk of every file),
-#   COPY of ready-made rows: records are built by `services._new_record`, subjects by
-#   `subjects.services._subject_from_ref`, so both writers fill the same columns the same way
-#   (tests compare them column by column).
+#   COPY of ready-made rows: a record's columns come from `services.content_columns` and
+#   `services.provenance_columns` (as in `services._new_record`), a subject's from
+#   `subjects.services.identity_columns` (as in `_subject_from_ref`), so both writers fill the same
+#   columns the same way (tests compare them column by column). The helpers format each row as COPY
+#   text; this process only adds ids and times and hands PostgreSQL one string per table and batch.
+
+
+_NULL = r"\N"
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_JSON = DjangoJSONEncoder(ensure_ascii=False)
+
+
+def _copy_value(value: object, is_json: bool = False) -> str:
+    """One value in COPY's text format (what psycopg's write_row would send, without its per-value
+    Python overhead): NULL as \\N, booleans as t/f, backslash and line breaks escaped."""
+    if value is None:
+        return _NULL
+    if is_json:
+        text = _JSON.encode(value)
+    elif isinstance(value, bool):
+        return "t" if value else "f"
+    else:
+        text = value if type(value) is str else str(value)  # dates and datetimes: ISO 8601
+    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
+
+
+@dataclass(frozen=True)
+class _CopyTable:
+    """New rows of one model for COPY. The `leading` columns (ids, times) are written by the storing
+    process; the `varying` ones are formatted where the row is prepared; all the others are the same
+    on every row (the template instance's values: model defaults, the job's provenance)."""
+
+    table: str
+    columns: tuple[str, ...]
+    leading: tuple[str, ...]
+    varying: tuple[str, ...]
+    json: frozenset[str]
+    defaults: dict
+    constant: str
+
+    @classmethod
+    def of(cls, template, *, leading: tuple[str, ...], varying: tuple[str, ...] | None = None) -> "_CopyTable":
+        # A primary key not written here is assigned by the database (identity column).
+        fields = [f for f in template._meta.concrete_fields if not f.primary_key or f.attname in leading]
+        others = [f.attname for f in fields if f.attname not in leading]
+        varying = tuple(others) if varying is None else varying
+        fixed = [name for name in others if name not in varying]
+        json_columns = frozenset(f.attname for f in fields if f.get_internal_type() == "JSONField")
+        defaults = {f.attname: getattr(template, f.attname) for f in fields}
+        return cls(
+            table=template._meta.db_table,
+            columns=(*leading, *varying, *fixed),
+            leading=leading,
+            varying=varying,
+            json=json_columns,
+            defaults=defaults,
+            constant="".join("\t" + _copy_value(defaults[name], name in json_columns) for name in fixed),
+        )
+
+    def text(self, values: dict) -> str:
+        """The row's columns after the leading ones, from `values` over the template's."""
+        defaults, json_columns = self.defaults, self.json
+        cells = [_copy_value(values.get(name, defaults[name]), name in json_columns) for name in self.varying]
+        return "\t".join(cells) + self.constant
+
+    def sql(self) -> str:
+        return _copy_sql(self.table, self.columns)
+
+
+@dataclass(frozen=True)
+class _CopyTables:
+    record: _CopyTable
+    subject: _CopyTable
+    name: _CopyTable
+
+
+def _copy_tables(*, category: Category, provider: Department, actor: Actor, job: ImportJob) -> _CopyTables:
+    from xinyong.subjects.models import Subject, SubjectName
+
+    provenance = services.provenance_columns(
+        category=category, provider=provider, actor=actor, channel=Channel.FILE, job=job
+    )
+    return _CopyTables(
+        record=_CopyTable.of(
+            Record(**provenance),
+            leading=("subject_id", "received_at", "published_at"),
+            varying=(*services.CONTENT_COLUMNS, "source_line"),
+        ),
+        subject=_CopyTable.of(Subject(), leading=("id", "created_at", "updated_at")),
+        name=_CopyTable.of(SubjectName(), leading=("subject_id", "valid_from"), varying=("name", "search_name")),
+    )
 
 
 @dataclass
@@ -310,8 +399,7 @@ class _Context:
     job: ImportJob
     actor: Actor
     today: dt.date
-    now: dt.datetime
-    copy: bool  # PostgreSQL: rows come back ready for COPY
+    tables: _CopyTables | None  # PostgreSQL: rows come back as COPY text for these tables
 
 
 @dataclass
@@ -326,8 +414,9 @@ class _Batch:
 
 
 # A good row ready for COPY is a plain tuple (cheap to send between processes):
-# (line, content_hash, decision_number, subject_key, code_verified, subject_row, name_row, record_row)
-LINE, HASH, NUMBER, SUBJECT_KEY, VERIFIED, SUBJECT_ROW, NAME_ROW, RECORD_ROW = range(8)
+# (line, content_hash, decision_number, subject_key, code_verified, published, and the COPY text of the
+# subject, its name and the record after their leading columns)
+LINE, HASH, NUMBER, SUBJECT_KEY, VERIFIED, PUBLISHED, SUBJECT_TEXT, NAME_TEXT, RECORD_TEXT = range(9)
 
 
 class _Interrupted(Exception):
@@ -338,101 +427,49 @@ def job_actor(job: ImportJob) -> Actor:
     return Actor(name=job.created_by, department=job.provider.code, channel="import")
 
 
-@dataclass(frozen=True)
-class _Columns:
-    """A model's columns for COPY, in order, with the JSON ones marked."""
-
-    names: tuple[str, ...]
-    attnames: tuple[str, ...]
-    json: frozenset[int]
-
-    @classmethod
-    def of(cls, model, *, skip_id: bool = False) -> "_Columns":
-        fields = [f for f in model._meta.concrete_fields if not (skip_id and f.primary_key)]
-        return cls(
-            names=tuple(f.column for f in fields),
-            attnames=tuple(f.attname for f in fields),
-            json=frozenset(i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"),
-        )
-
-    def index(self, attname: str) -> int:
-        return self.attnames.index(attname)
-
-    def row(self, instance) -> list:
-        values = [getattr(instance, name) for name in self.attnames]
-        for i in self.json:
-            if values[i] is not None:
-                values[i] = json.dumps(values[i], ensure_ascii=False, cls=DjangoJSONEncoder)
-        return values
+def _row_values(columns: Columns, cells: list[str]) -> dict[str, str]:
+    count = len(cells)
+    return {name: cells[index] for index, name in columns.fields if index < count and cells[index]}
 
 
-def _copy_columns():
-    from xinyong.subjects.models import Subject, SubjectName
+def _copy_row(ctx: _Context, line: int, prepared: Prepared) -> tuple:
+    from xinyong.subjects.services import identity_columns
 
-    return _Columns.of(Record), _Columns.of(Subject), _Columns.of(SubjectName, skip_id=True)
+    tables, ref = ctx.tables, prepared.subject
+    identity = identity_columns(ref)
+    return (
+        line,
+        prepared.content_hash,
+        prepared.decision_number,
+        ref.key,
+        ref.verified,
+        services.published_on_receipt(prepared, ctx.category, publish=True),
+        tables.subject.text(identity),
+        tables.name.text(identity),
+        tables.record.text({**services.content_columns(prepared), "source_line": line}),
+    )
 
 
 def _prepare_rows(ctx: _Context, rows: list[tuple[int, list[str]]]) -> _Batch:
     """Validate and prepare one batch of rows; pure computation, runs in a helper process or here."""
-    from xinyong.core.text import fold
-    from xinyong.subjects.models import SubjectName
-    from xinyong.subjects.services import _subject_from_ref
-
     batch = _Batch(first_line=rows[0][0], last_line=rows[-1][0], rows=len(rows))
     columns = ctx.columns
-    titles, width, field_columns = columns.titles, columns.width, columns.fields
+    titles, width = columns.titles, columns.width
     category, schema, code = ctx.category, ctx.schema, ctx.provider.code
-    if ctx.copy:
-        record_columns, subject_columns, name_columns = _copy_columns()
     for line, cells in rows:
-        values = {}
-        count = len(cells)
-        for index, name in field_columns:
-            if index < count:
-                value = cells[index]
-                if value:
-                    values[name] = value
+        values = _row_values(columns, cells)
         result = prepare(category, schema, values, provider_code=code, today=ctx.today, allow_unverified=True)
         if isinstance(result, list):
             batch.bad_rows += 1
             batch.errors.extend((line, titles.get(e.column, e.column), e.reason) for e in result)
             continue
-        if count > width and any(c.strip() for c in cells[width:]):
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
             batch.bad_rows += 1
-            batch.errors.append((line, "", f"该行有{count}列，多于表头的{width}列（可能含未转义的逗号）"))
+            batch.errors.append((line, "", f"该行有{len(cells)}列，多于表头的{width}列（可能含未转义的逗号）"))
             continue
         if result.warnings:
             batch.warnings += 1
-        if not ctx.copy:
-            batch.good.append((line, result, None))
-            continue
-        ref = result.subject
-        record = services._new_record(
-            result,
-            category=category,
-            provider=ctx.provider,
-            subject_id=0,
-            actor=ctx.actor,
-            channel=Channel.FILE,
-            now=ctx.now,
-            publish=True,
-            raw=None,
-            job=ctx.job,
-            line=line,
-        )
-        name = SubjectName(name=ref.name, search_name=fold(ref.name), valid_from=ctx.now.date())
-        batch.good.append(
-            (
-                line,
-                result.content_hash,
-                result.decision_number,
-                ref.key,
-                ref.verified,
-                subject_columns.row(_subject_from_ref(ref, ctx.now)),
-                name_columns.row(name),
-                record_columns.row(record),
-            )
-        )
+        batch.good.append((line, result, None) if ctx.tables is None else _copy_row(ctx, line, result))
     return batch
 
 
@@ -571,22 +608,19 @@ def _store_copy(job: ImportJob, batch: _Batch, ctx: _Context) -> Counter | None:
         if number:
             by_decision.add(number.strip())
     if fresh:
-        record_columns = _copy_columns()[0]
         subject_ids = _ensure_subjects_copy(job, fresh, ctx)
-        now = clock.now()
-        at = {name: record_columns.index(name) for name in ("id", "subject_id", "received_at", "published_at")}
-        ids = _allocate_ids(Record, len(fresh))
-        sql = _copy_sql(Record._meta.db_table, record_columns.names)
-        with connection.cursor() as cursor, _copy(cursor, sql) as copy:
-            for row, new_id in zip(fresh, ids, strict=True):
-                values = row[RECORD_ROW]
-                values[at["id"]] = new_id
-                values[at["subject_id"]] = subject_ids[row[SUBJECT_KEY]]
-                values[at["received_at"]] = now
-                if values[at["published_at"]] is not None:
-                    values[at["published_at"]] = now
-                copy.write_row(values)
+        now = _copy_value(clock.now())
+        lines = [
+            f"{subject_ids[row[SUBJECT_KEY]]}\t{now}\t{now if row[PUBLISHED] else _NULL}\t{row[RECORD_TEXT]}\n"
+            for row in fresh
+        ]
+        _copy_text(ctx.tables.record, lines)
     return Counter({services.CREATED: len(fresh), services.DUPLICATE: duplicates})
+
+
+def _copy_text(table: _CopyTable, lines: list[str]) -> None:
+    with connection.cursor() as cursor, _copy(cursor, table.sql()) as copy:
+        copy.write("".join(lines))
 
 
 @contextlib.contextmanager
@@ -613,9 +647,8 @@ def _allocate_ids(model, count: int) -> list[int]:
 def _ensure_subjects_copy(job: ImportJob, fresh: list[tuple], ctx: _Context) -> dict[str, int]:
     """`subjects.services.ensure_subjects` for COPY: the missing subjects of the batch are created with
     their first name, existing ones are not renamed, and the creation is audited once per batch."""
-    from xinyong.subjects.models import Subject, SubjectName
+    from xinyong.subjects.models import Subject
 
-    _, subject_columns, name_columns = _copy_columns()
     wanted: dict[str, tuple] = {}
     for row in fresh:
         wanted.setdefault(row[SUBJECT_KEY], row)
@@ -627,27 +660,18 @@ def _ensure_subjects_copy(job: ImportJob, fresh: list[tuple], ctx: _Context) -> 
     if not missing:
         return ids
     now = clock.now()
+    stamp, today = _copy_value(now), _copy_value(now.date())
     new_ids = _allocate_ids(Subject, len(missing))
-    id_at = subject_columns.index("id")
-    stamps = [subject_columns.index("created_at"), subject_columns.index("updated_at")]
-    subject_at = name_columns.index("subject_id")
-    valid_from_at = name_columns.index("valid_from")
-    with connection.cursor() as cursor:
-        # A concurrent import creating the same subject makes this COPY fail: the batch is retried.
-        with _copy(cursor, _copy_sql(Subject._meta.db_table, subject_columns.names)) as copy:
-            for row, new_id in zip(missing, new_ids, strict=True):
-                values = list(row[SUBJECT_ROW])
-                values[id_at] = new_id
-                for i in stamps:
-                    values[i] = now
-                copy.write_row(values)
-                ids[row[SUBJECT_KEY]] = new_id
-        with _copy(cursor, _copy_sql(SubjectName._meta.db_table, name_columns.names)) as copy:
-            for row, new_id in zip(missing, new_ids, strict=True):
-                values = list(row[NAME_ROW])
-                values[subject_at] = new_id
-                values[valid_from_at] = now.date()
-                copy.write_row(values)
+    # A concurrent import creating the same subject makes this COPY fail: the batch is retried.
+    _copy_text(
+        ctx.tables.subject,
+        [f"{new_id}\t{stamp}\t{stamp}\t{row[SUBJECT_TEXT]}\n" for row, new_id in zip(missing, new_ids, strict=True)],
+    )
+    _copy_text(
+        ctx.tables.name,
+        [f"{new_id}\t{today}\t{row[NAME_TEXT]}\n" for row, new_id in zip(missing, new_ids, strict=True)],
+    )
+    ids.update(zip((row[SUBJECT_KEY] for row in missing), new_ids, strict=True))
     audit(
         actor=ctx.actor,
         action="subject.bulk_create",
@@ -679,15 +703,16 @@ def _save_errors(job: ImportJob, errors: list[tuple[int, str, str]], *, copy: bo
 
 def store_batch(job: ImportJob, rows: list, batch: _Batch, ctx: _Context) -> Counter:
     """Store a prepared batch's good rows (in file order) and its errors; returns outcome counts."""
+    copy = ctx.tables is not None
     counted: Counter | None = Counter()
     if batch.good:
-        counted = _store_copy(job, batch, ctx) if ctx.copy else None
+        counted = _store_copy(job, batch, ctx) if copy else None
         if counted is None:
             good = batch.good
-            if ctx.copy:  # a batch prepared for COPY holds no Prepared objects: prepare its rows again
-                good = _prepare_rows(replace(ctx, copy=False), rows).good
+            if copy:  # a batch prepared for COPY holds no Prepared objects: prepare its rows again
+                good = _prepare_rows(replace(ctx, tables=None), rows).good
             counted = _store_orm(job, good, actor=ctx.actor, category=ctx.category)
-    _save_errors(job, batch.errors, copy=ctx.copy)
+    _save_errors(job, batch.errors, copy=copy)
     return counted
 
 
@@ -776,8 +801,9 @@ def run_job(job_id: int, *, batch_size: int | None = None, progress: ProgressCal
                 job=job,
                 actor=actor,
                 today=clock.today(),
-                now=clock.now(),
-                copy=connection.vendor == "postgresql",
+                tables=_copy_tables(category=category, provider=job.provider, actor=actor, job=job)
+                if connection.vendor == "postgresql"
+                else None,
             )
             remaining = (job.total_rows or 0) - job.processed_rows
             workers = prepare_workers() if remaining > 2 * size and _can_fork() else 0

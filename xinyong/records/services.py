@@ -67,6 +67,39 @@ def _load_batch_state(category: Category, provider: Department, rows: list[Prepa
     return batch
 
 
+# The columns of a new record that come from its content (`Prepared` has them under the same names);
+# the others are its provenance.
+CONTENT_COLUMNS = (
+    "decision_number",
+    "decision_date",
+    "fields",
+    "content_hash",
+    "personal_encrypted",
+    "publish_due",
+    "publication_ends_on",
+)
+
+
+def content_columns(prepared: Prepared) -> dict:
+    return {name: getattr(prepared, name) for name in CONTENT_COLUMNS}
+
+
+def provenance_columns(
+    *, category: Category, provider: Department, actor: Actor, channel: str, job: ImportJob | None
+) -> dict:
+    return {
+        "category": category,
+        "provider": provider,
+        "channel": channel,
+        "received_by": actor.name,
+        "import_job": job,
+    }
+
+
+def published_on_receipt(prepared: Prepared, category: Category, *, publish: bool) -> bool:
+    return publish and prepared.publishable and category.disclosure == Disclosure.PUBLIC
+
+
 def _new_record(
     prepared: Prepared,
     *,
@@ -82,23 +115,13 @@ def _new_record(
     line: int | None,
 ) -> Record:
     return Record(
-        category=category,
+        **content_columns(prepared),
+        **provenance_columns(category=category, provider=provider, actor=actor, channel=channel, job=job),
         subject_id=subject_id,
-        provider=provider,
-        decision_number=prepared.decision_number,
-        decision_date=prepared.decision_date,
-        fields=prepared.fields,
-        content_hash=prepared.content_hash,
-        personal_encrypted=prepared.personal_encrypted,
-        channel=channel,
-        received_by=actor.name,
         received_at=now,
-        import_job=job,
         source_line=line,
         raw=prepared.mask(raw) if raw else None,
-        publish_due=prepared.publish_due,
-        publication_ends_on=prepared.publication_ends_on,
-        published_at=now if publish and prepared.publishable and category.disclosure == Disclosure.PUBLIC else None,
+        published_at=now if published_on_receipt(prepared, category, publish=publish) else None,
     )
 
 

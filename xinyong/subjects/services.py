@@ -269,23 +269,27 @@ class SubjectRef:
     person_id: str = ""
 
 
-def _subject_from_ref(ref: SubjectRef, now: dt.datetime) -> Subject:
-    subject = Subject(
-        kind=ref.kind,
-        key=ref.key,
-        name=ref.name,
-        search_name=fold(ref.name),
-        code_verified=ref.verified,
-        created_at=now,
-        updated_at=now,
-        uscc=ref.code,
-    )
+def identity_columns(ref: SubjectRef) -> dict:
+    """The columns of a new subject that come from how a record identifies it (the others are
+    defaults and times); bulk imports write the same columns by COPY."""
+    columns = {
+        "kind": ref.kind,
+        "key": ref.key,
+        "name": ref.name,
+        "search_name": fold(ref.name),
+        "code_verified": ref.verified,
+        "uscc": ref.code,
+    }
     if ref.person_id:
-        subject.id_encrypted = crypto.encrypt(ref.person_id)
-        subject.id_masked = mask_id_number(ref.person_id)
+        columns["id_encrypted"] = crypto.encrypt(ref.person_id)
+        columns["id_masked"] = mask_id_number(ref.person_id)
     if len(ref.code) == 18 and ref.code[2:8].isdigit():
-        subject.region_code = ref.code[2:8]
-    return subject
+        columns["region_code"] = ref.code[2:8]
+    return columns
+
+
+def _subject_from_ref(ref: SubjectRef, now: dt.datetime) -> Subject:
+    return Subject(created_at=now, updated_at=now, **identity_columns(ref))
 
 
 @transaction.atomic
