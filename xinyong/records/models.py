@@ -123,8 +123,15 @@ class Record(models.Model):
             models.Index(fields=["provider", "category", "decision_number"]),
             models.Index(fields=["category", "publish_due"]),
             models.Index(fields=["provider", "decision_date"]),
-            # Tracking statistics count what arrived in a period (R28).
-            models.Index(fields=["received_at"]),
+            # Tracking statistics (R28) count, per department, what arrived in a month and how the month's
+            # decisions were published: read from these two indexes alone (index-only scans), since a
+            # month's rows lie all over a table loaded in bulk.
+            models.Index(fields=["received_at", "provider"], name="record_received_provider"),
+            models.Index(
+                fields=["decision_date", "provider", "category", "publish_due", "published_at"],
+                condition=models.Q(is_current=True),
+                name="record_publicity_month",
+            ),
         ]
         constraints = [
             # Idempotency: identical content is held once among current records; an old version may

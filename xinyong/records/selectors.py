@@ -154,13 +154,15 @@ def timeliness(*, start: dt.date, end: dt.date, today: dt.date, department_code:
         records = records.filter(provider__code=department_code)
     rows = (
         records.values("provider__code", "provider__name")
+        # Counting the (never null) provider, not the id: then every column read is in the
+        # `record_publicity_month` index and PostgreSQL reads the index alone.
         .annotate(
-            total=Count("id"),
-            on_time=Count("id", filter=Q(published_on__lte=F("publish_due"))),
-            late=Count("id", filter=Q(published_on__gt=F("publish_due"))),
-            overdue=Count("id", filter=Q(published_at__isnull=True, publish_due__lt=today)),
-            pending=Count("id", filter=Q(published_at__isnull=True, publish_due__gte=today)),
-            no_due_date=Count("id", filter=Q(publish_due__isnull=True)),
+            total=Count("provider"),
+            on_time=Count("provider", filter=Q(published_on__lte=F("publish_due"))),
+            late=Count("provider", filter=Q(published_on__gt=F("publish_due"))),
+            overdue=Count("provider", filter=Q(published_at__isnull=True, publish_due__lt=today)),
+            pending=Count("provider", filter=Q(published_at__isnull=True, publish_due__gte=today)),
+            no_due_date=Count("provider", filter=Q(publish_due__isnull=True)),
         )
         .order_by("provider__code")
     )

@@ -52,7 +52,7 @@ def department_statistics(start: dt.date, end: dt.date, today: dt.date) -> list[
     pushed = dict(
         Record.objects.filter(_in_period("received_at", start, end))
         .values_list("provider__code")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("provider"))  # not the id: the `record_received_provider` index holds all it reads
     )
     initiated = dict(
         ListEntry.objects.filter(_in_period("created_at", start, end), derived_from__isnull=True)
