@@ -56,7 +56,9 @@ class SubjectName(models.Model):
 
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="names")
     name = models.CharField("名称", max_length=200)
-    search_name = models.CharField(max_length=200, db_index=True)
+    # Searched only by 'contains' (trigram index, migration 0002), never sorted or matched exactly:
+    # no b-tree, which every imported subject would pay for.
+    search_name = models.CharField(max_length=200)
     valid_from = models.DateField("起")
     valid_to = models.DateField("止", null=True, blank=True)
 
