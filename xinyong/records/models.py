@@ -86,13 +86,18 @@ class Record(models.Model):
         EXPIRED = "expired", "公示期满"
         SUPERSEDED = "superseded", "已被新版本替代"
 
-    category = models.ForeignKey("catalog.Category", on_delete=models.PROTECT, related_name="records")
-    subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="records")
-    provider = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="records")
+    # No single-column indexes on these three: the composite indexes below start with each of them
+    # (they serve the foreign keys too), and every index costs each imported row its insertion.
+    category = models.ForeignKey("catalog.Category", on_delete=models.PROTECT, related_name="records", db_index=False)
+    subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="records", db_index=False)
+    provider = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="records", db_index=False
+    )
     decision_number = models.CharField("文书号", max_length=100, blank=True)
     decision_date = models.DateField("决定日期", null=True, blank=True)
     fields = models.JSONField("字段")
-    content_hash = models.CharField(max_length=64, db_index=True)
+    # Looked up among current records only: `record_current_content_unique` is its index.
+    content_hash = models.CharField(max_length=64)
     version = models.PositiveIntegerField("版本", default=1)
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"

@@ -385,7 +385,9 @@ def test_a_file_and_the_api_store_the_same_records(api, scjg, make_user, tmp_pat
     upload(api, scjg, write_csv(tmp_path / "more.csv", more, header=HEADER + ["CF_XDR_ZJHM", "CF_YZCD", "BZ"]))
     for n, shape in enumerate(SHAPES, start=200):
         api.post("/records", {"category": "admin_penalty", "fields": _shaped(n, shape)}, token=sw)
-    by_file = [r.subject for r in Record.objects.filter(provider__code="SCJG", source_line__isnull=False)][-5:]
+    by_file = [
+        r.subject for r in Record.objects.filter(provider__code="SCJG", source_line__isnull=False).order_by("id")
+    ][-5:]
     by_api = [r.subject for r in Record.objects.filter(provider__code="SW").order_by("id")][-5:]
     identity = {"id", "key", "uscc", "name", "search_name", "id_encrypted", "id_masked"}
     for filed, posted in zip(by_file, by_api, strict=True):
