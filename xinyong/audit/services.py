@@ -9,7 +9,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
-from xinyong.core import clock
+from xinyong.core import bulk, clock
 
 from .models import AuditEvent
 
@@ -116,7 +116,7 @@ def record_many(*, actor: Actor, events: list[dict[str, Any]]) -> list[AuditEven
         )
         event.hash = last = event_hash(event.prev_hash, _hashed_fields(event))
         rows.append(event)
-    return AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    return bulk.insert(rows)
 
 
 @dataclass(frozen=True)

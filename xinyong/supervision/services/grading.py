@@ -13,7 +13,7 @@ from django.db.models import Max, Min, Q
 from xinyong.audit.services import SYSTEM, Actor
 from xinyong.audit.services import record as audit
 from xinyong.catalog.models import Disclosure
-from xinyong.core import clock, parameters
+from xinyong.core import bulk, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.lists.models import ListEntry, ListEntryEvent
 from xinyong.records.models import Record, RecordEvent
@@ -215,7 +215,7 @@ def _store(
         stored.append(Stored(current, current, False))
     fresh = [s for s in stored if s.changed]
     Evaluation.objects.filter(pk__in=[s.previous.pk for s in fresh if s.previous]).update(is_current=False)
-    Evaluation.objects.bulk_create([s.evaluation for s in fresh], batch_size=CHUNK)
+    bulk.insert([s.evaluation for s in fresh])
     Evaluation.objects.bulk_update(moved, ["expires_on"], batch_size=CHUNK)
     return stored
 

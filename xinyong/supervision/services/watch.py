@@ -12,7 +12,7 @@ from xinyong.accounts.services import create_user, upsert_department
 from xinyong.audit.services import SYSTEM, Actor
 from xinyong.audit.services import record as audit
 from xinyong.audit.services import record_many as audit_many
-from xinyong.core import clock, parameters
+from xinyong.core import bulk, clock, parameters
 from xinyong.core.errors import Forbidden, InvalidInput, NotFound
 from xinyong.lists.models import ListEntry, ListType
 from xinyong.lists.services import EntryInput, create_entry, get_list_type
@@ -50,10 +50,7 @@ def _create_many(source: str, referrals: list[WatchReferral]) -> list[WatchRefer
     now = clock.now()
     for referral in referrals:
         referral.source, referral.created_at = source, now
-    WatchReferral.objects.bulk_create(referrals, batch_size=1000)
-    for referral in referrals:
-        referral.number = number_for(referral, "XYZG", now.date())
-    WatchReferral.objects.bulk_update(referrals, ["number"], batch_size=1000)
+    bulk.insert(referrals, derived={"number": lambda r: number_for(r, "XYZG", now.date())})
     subjects = Subject.objects.in_bulk({r.subject_id for r in referrals})
     audit_many(
         actor=SYSTEM,
