@@ -40,6 +40,7 @@ def _fresh_calendar_cache():
     calendar.clear_cache()
     engine.SNAPSHOT.reset()
     forget_requirements()
+    accounts.forget_tokens()
 
 
 @pytest.fixture

@@ -170,6 +170,14 @@ XINYONG_TOKEN_DAYS = int(os.environ.get("XINYONG_TOKEN_DAYS", "365"))
 # How stale another process's list change may be in this process's check snapshot, at most.
 XINYONG_SNAPSHOT_MAX_AGE_MS = int(os.environ.get("XINYONG_SNAPSHOT_MAX_AGE_MS", "1000"))
 
+# Check rows are written at most this many milliseconds behind their answer, many in one commit
+# (xinyong/checks/writer.py says what that trades); 0 stores every check before answering it.
+XINYONG_CHECK_WRITE_DELAY_MS = int(os.environ.get("XINYONG_CHECK_WRITE_DELAY_MS", "50"))
+
+# How long a process trusts a bearer token it has looked up. Revocation, deactivation and role changes
+# reach the process that made them at once and every other process within this many seconds.
+XINYONG_TOKEN_CACHE_SECONDS = int(os.environ.get("XINYONG_TOKEN_CACHE_SECONDS", "5"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

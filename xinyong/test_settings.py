@@ -10,3 +10,6 @@ os.environ["XINYONG_TESTING"] = "1"
 from xinyong.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests never ship
+
+# Tests read what a check stored right after it (the writer's own tests switch the delay on).
+XINYONG_CHECK_WRITE_DELAY_MS = 0

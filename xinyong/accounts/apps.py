@@ -7,4 +7,13 @@ class AccountsConfig(AppConfig):
     verbose_name = "部门与用户"
 
     def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
         from . import backends  # noqa: F401  (counts failed logins)
+        from .models import ApiToken, Department, User
+        from .services import forget_tokens
+
+        for model in (ApiToken, Department, User):
+            post_save.connect(forget_tokens, sender=model, dispatch_uid=f"tokens-{model.__name__}-save")
+            post_delete.connect(forget_tokens, sender=model, dispatch_uid=f"tokens-{model.__name__}-delete")
+        m2m_changed.connect(forget_tokens, sender=User.roles.through, dispatch_uid="tokens-user-roles")

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import time
 
 from django.conf import settings
 from django.db import transaction
@@ -153,20 +154,49 @@ def revoke_token(*, actor: Actor, prefix: str) -> ApiToken:
     return token
 
 
+# digest of a token -> (looked up at, monotonic; user with department and roles; token expiry). Every
+# request would otherwise pay two queries (token and user, then roles) before doing anything.
+_known_tokens: dict[str, tuple[float, User, dt.datetime | None]] = {}
+MAX_KNOWN_TOKENS = 10_000
+
+
+def forget_tokens(**kwargs) -> None:
+    """Called on any change to users, roles, departments or tokens (signals): this process re-reads them;
+    other processes do within XINYONG_TOKEN_CACHE_SECONDS."""
+    _known_tokens.clear()
+
+
 def user_for_token(plaintext: str) -> User | None:
     """The active user a bearer token belongs to, or None for an unknown, revoked or expired token."""
+    digest = _digest(plaintext)
+    known = _known_tokens.get(digest)
+    if known is not None:
+        looked_up, user, expires_at = known
+        fresh = time.monotonic() - looked_up < settings.XINYONG_TOKEN_CACHE_SECONDS
+        if fresh and (expires_at is None or expires_at > clock.now()):
+            return user
+    user, expires_at = _look_up_token(plaintext, digest)
+    if user is not None and settings.XINYONG_TOKEN_CACHE_SECONDS > 0:
+        if len(_known_tokens) >= MAX_KNOWN_TOKENS:
+            _known_tokens.clear()
+        user.role_codes()  # read now, so the cached user answers role checks without a query
+        _known_tokens[digest] = (time.monotonic(), user, expires_at)
+    return user
+
+
+def _look_up_token(plaintext: str, digest: str) -> tuple[User | None, dt.datetime | None]:
     parts = plaintext.split("_", 2)
     if len(parts) != 3 or f"{parts[0]}_" != TOKEN_PREFIX:
-        return None
+        return None, None
     token = ApiToken.objects.select_related("user__department").filter(prefix=parts[1]).first()
-    if token is None or not hmac.compare_digest(token.digest, _digest(plaintext)):
-        return None
+    if token is None or not hmac.compare_digest(token.digest, digest):
+        return None, None
     now = clock.now()
     if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):
-        return None
+        return None, None
     if not token.user.is_active:
-        return None
-    # Writing last-use on every request would turn each read into a write; a minute's precision is enough.
+        return None, None
+    # Writing last-use on every lookup would turn each read into a write; a minute's precision is enough.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token.user, token.expires_at

@@ -44,10 +44,9 @@ class CloseIn(Schema):
 
 @router.post("/checks", auth=IMPLEMENTER, summary="嵌入式核查：主体 + 业务事项 → 适用的奖惩措施")
 def post_check(request, payload: CheckIn):
-    made = services.check(
+    return services.check(
         actor=request.actor, department=department_of(request.auth), subject_code=payload.subject, matter=payload.matter
     )
-    return made.answer
 
 
 @router.post("/checks/batch", auth=IMPLEMENTER, summary="批量核查（最多 10,000 个主体）")

@@ -11,15 +11,29 @@ class ChecksConfig(AppConfig):
 
         from xinyong.lists.models import ListType
         from xinyong.measures.models import Measure, MeasureBasis
+        from xinyong.subjects.models import Subject
 
-        from .engine import note_catalog_change
+        from .engine import note_catalog_change, note_subject_changes
 
         def catalog_changed(sender, **kwargs):
             # The credit office edited the measure catalog (admin): every process reloads it.
             note_catalog_change()
 
+        # weak=False: these receivers are local functions, which a weak reference would let go of as soon
+        # as ready() returns — silently, so the snapshot would never hear of the change.
         for model in (Measure, MeasureBasis, ListType):
-            post_save.connect(catalog_changed, sender=model, dispatch_uid=f"snapshot-{model.__name__}-save")
-            post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"snapshot-{model.__name__}-delete")
+            uid = f"snapshot-{model.__name__}"
+            post_save.connect(catalog_changed, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+            post_delete.connect(catalog_changed, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
         for through in (Measure.list_types.through, Measure.matters.through):
-            m2m_changed.connect(catalog_changed, sender=through, dispatch_uid=f"snapshot-{through.__name__}")
+            m2m_changed.connect(
+                catalog_changed, sender=through, weak=False, dispatch_uid=f"snapshot-{through.__name__}"
+            )
+
+        def subject_saved(sender, instance, created, **kwargs):
+            # A new subject is found by the processes' fallback lookup; a changed one (renamed) must be
+            # told, or their directories would keep showing the old name.
+            if not created:
+                note_subject_changes([instance.pk])
+
+        post_save.connect(subject_saved, sender=Subject, weak=False, dispatch_uid="snapshot-subject-save")

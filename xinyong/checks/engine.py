@@ -1,10 +1,11 @@
 """The in-memory check snapshot (R12 hot path, architecture §9).
 
-Each process holds the active list entries (by subject) and the measure catalog (by list type, with
-the business matters) in memory, so a check costs one subject lookup plus dictionary work. Writers
-append to `SnapshotChange` in the same transaction as their change; a process catches up from that log at
-most `XINYONG_SNAPSHOT_MAX_AGE_MS` after the change (immediately for changes made in the process
-itself), reloading only the changed entries — or everything when the measure catalog changed.
+Each process holds the active list entries (by subject), the measure catalog (by list type, with the
+business matters) and the subject directory (`directory.py`) in memory, so a check needs no database
+round trip at all. Writers append to `SnapshotChange` in the same transaction as their change; a process
+catches up from that log at most `XINYONG_SNAPSHOT_MAX_AGE_MS` after the change (immediately for changes
+made in the process itself), reloading only the changed entries or subjects — or the catalog and entries
+when the measure catalog changed.
 """
 
 import datetime as dt
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from .directory import ROW_FIELDS, SubjectDirectory, SubjectView, view_of
 from .models import SnapshotChange
 
 COMMIT_WINDOW = dt.timedelta(seconds=60)
@@ -90,6 +92,18 @@ def _active_entries(ids=None):
     return entries.values_list(*columns, *origin).iterator(chunk_size=5_000)
 
 
+def _subject_rows():
+    from xinyong.subjects.models import Subject
+
+    return Subject.objects.values_list(*ROW_FIELDS).iterator(chunk_size=20_000)
+
+
+def _subject_views(**lookup) -> list[SubjectView]:
+    from xinyong.subjects.models import Subject
+
+    return [view_of(row) for row in Subject.objects.filter(**lookup).values_list(*ROW_FIELDS)]
+
+
 def _matter_codes() -> frozenset[str]:
     from xinyong.measures.models import BusinessMatter
 
@@ -139,6 +153,7 @@ class Snapshot:
         # Business matter codes: part of the catalog (edited in the admin, which notes a catalog change).
         self.matters: frozenset[str] = frozenset()
         self._subject_of_entry: dict[int, int] = {}
+        self.directory: SubjectDirectory | None = None
         self._loaded = False
         self._watermark: dt.datetime | None = None
         self._seen: set[int] = set()
@@ -165,24 +180,30 @@ class Snapshot:
         # change row after a later one was already seen (ids and times are not commit order).
         changes = list(
             SnapshotChange.objects.filter(changed_at__gte=self._watermark - COMMIT_WINDOW).values_list(
-                "pk", "entry_id", "changed_at"
+                "pk", "entry_id", "subject_id", "changed_at"
             )
         )
         fresh = [c for c in changes if c[0] not in self._seen]
         self._seen = {c[0] for c in changes}
         if not fresh:
             return
-        self._watermark = max(self._watermark, max(c[2] for c in fresh))
-        if any(entry_id is None for _, entry_id, _ in fresh):
+        self._watermark = max(self._watermark, max(c[3] for c in fresh))
+        subject_ids = {subject_id for _, _, subject_id, _ in fresh if subject_id is not None}
+        if subject_ids:
+            self.directory.remember(_subject_views(pk__in=subject_ids))
+        if any(entry_id is None and subject_id is None for _, entry_id, subject_id, _ in fresh):
             self._reload()
             return
-        self._apply_entries({entry_id for _, entry_id, _ in fresh})
+        self._apply_entries({entry_id for _, entry_id, _, _ in fresh if entry_id is not None})
 
     def _reload(self) -> None:
         self._watermark = timezone.now()
         self._seen = set(
             SnapshotChange.objects.filter(changed_at__gte=self._watermark - COMMIT_WINDOW).values_list("pk", flat=True)
         )
+        if self.directory is None:
+            # Not reloaded with the catalog: subjects change through the log one by one, never all at once.
+            self.directory = SubjectDirectory(_subject_rows())
         self.measures = _measure_views()
         self.matters = _matter_codes()
         self.entries = _entry_views(_active_entries())
@@ -213,14 +234,27 @@ class Snapshot:
     def knows_matter(self, code: str) -> bool:
         return code in self.matters
 
+    def subjects_by_key(self, keys: set[str]) -> dict[str, SubjectView]:
+        """The subjects with these keys: from the directory, else (created since it was loaded, perhaps
+        in another process) from the database, remembered from then on."""
+        found = {key: view for key in keys if (view := self.directory.get(key)) is not None}
+        missing = keys - found.keys()
+        if missing:
+            fresh = {view.key: view for view in _subject_views(key__in=missing)}
+            self.directory.remember(fresh.values())
+            found.update(fresh)
+        return found
+
 
 SNAPSHOT = Snapshot()
 
 
-def _note(entry_ids: list[int | None]) -> None:
+def _note(changes: list[SnapshotChange]) -> None:
     # Wall time, not the rules clock: this orders operational events between processes.
     now = timezone.now()
-    SnapshotChange.objects.bulk_create([SnapshotChange(entry_id=i, changed_at=now) for i in entry_ids])
+    for change in changes:
+        change.changed_at = now
+    SnapshotChange.objects.bulk_create(changes)
     # Stale now for this connection (it already sees its own change), and again once committed.
     SNAPSHOT.mark_stale()
     transaction.on_commit(SNAPSHOT.mark_stale)
@@ -228,9 +262,14 @@ def _note(entry_ids: list[int | None]) -> None:
 
 def note_entry_changes(entry_ids: list[int]) -> None:
     """Called by every writer of list entries, inside its transaction."""
-    _note(list(entry_ids))
+    _note([SnapshotChange(entry_id=i) for i in entry_ids])
+
+
+def note_subject_changes(subject_ids: list[int]) -> None:
+    """Called when what a check shows of a subject (its name) changes, inside the same transaction."""
+    _note([SnapshotChange(subject_id=i) for i in subject_ids])
 
 
 def note_catalog_change() -> None:
     """Called when measures or list types change: every process reloads the catalog."""
-    _note([None])
+    _note([SnapshotChange()])

@@ -90,13 +90,15 @@ class Task(models.Model):
 
 class SnapshotChange(models.Model):
     """Change log the in-memory check snapshot of every process catches up from: a row per changed
-    entry, or with no entry when the measure catalog changed (then the snapshot reloads whole)."""
+    entry or subject, or with neither when the measure catalog changed (then the snapshot reloads the
+    catalog and the entries)."""
 
     entry_id = models.BigIntegerField(null=True, blank=True)
+    subject_id = models.BigIntegerField(null=True, blank=True)
     changed_at = models.DateTimeField(db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "核查快照变更"
 
     def __str__(self) -> str:
-        return f"{self.pk}:{self.entry_id}"
+        return f"{self.pk}:{self.entry_id or ''}:{self.subject_id or ''}"

@@ -5,8 +5,8 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import random
 import re
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,11 +21,14 @@ from xinyong.core import calendar, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.core.identifiers import identify
+from xinyong.core.pgcopy import copy_line, copy_sql
 from xinyong.subjects.models import Subject
 from xinyong.subjects.selectors import key_for_code
 
 from . import engine
+from .directory import SubjectView
 from .models import Check, Feedback, Task
+from .writer import make_writer
 
 MAX_BATCH = 10_000
 # Other slices add measures to an answer without this module knowing them (e.g. supervision: grades,
@@ -60,12 +63,12 @@ def _measure_answer(measure: engine.MeasureView, entry: engine.EntryView | None,
     }
 
 
-def _has_recent_dishonesty(subject: Subject, today: dt.date) -> bool:
+def _has_recent_dishonesty(subject: SubjectView, today: dt.date) -> bool:
     from xinyong.records.models import Record
 
     since = add_months(today, -12 * parameters.integer("no_dishonesty_years"))
     return Record.objects.filter(
-        subject=subject,
+        subject_id=subject.pk,
         category__counts_as_dishonesty=True,
         decision_date__gte=since,
         is_current=True,
@@ -73,7 +76,7 @@ def _has_recent_dishonesty(subject: Subject, today: dt.date) -> bool:
     ).exists()
 
 
-def answer_for(snapshot: engine.Snapshot, subject: Subject | None, matter: str, today: dt.date) -> tuple[str, list]:
+def answer_for(snapshot: engine.Snapshot, subject: SubjectView | None, matter: str, today: dt.date) -> tuple[str, list]:
     """(result, measures) for a subject and business matter, from the snapshot."""
     if subject is None:
         return Check.Result.CLEAR, []
@@ -102,13 +105,20 @@ def answer_for(snapshot: engine.Snapshot, subject: Subject | None, matter: str, 
     return Check.Result.CLEAR, measures
 
 
-def _digest(answer: dict) -> str:
-    payload = json.dumps(answer, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def _payload(answer: dict) -> str:
+    """The answer as canonical JSON: what the digest covers, and (parsed by the database) what is stored."""
+    return json.dumps(answer, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _digest(payload: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), payload.encode(), hashlib.sha256).hexdigest()
 
 
 def _check_number(now: dt.datetime) -> str:
-    return f"HC{now:%Y%m%d}{secrets.token_hex(6).upper()}"
+    # 80 random bits: unique among billions of checks a day without asking the database. From `random`
+    # (reseeded in every forked worker), not `secrets`: a number is no credential (reading a check needs
+    # the implementer's own token) and the kernel's generator costs up to 80 µs a call on these machines.
+    return f"HC{now:%Y%m%d}{random.getrandbits(80):020X}"
 
 
 def _known_matter(matter: str, snapshot: engine.Snapshot) -> None:
@@ -122,10 +132,10 @@ def _known_matter(matter: str, snapshot: engine.Snapshot) -> None:
         raise InvalidInput(f"业务事项“{matter}”不存在，见 GET /matters", code="unknown_matter")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Target:
     code: str
-    subject: Subject | None
+    subject: SubjectView | None
     error: dict | None = None
 
 
@@ -154,22 +164,22 @@ def _answer(
     return answer, result, sum(1 for m in measures if not m["suspended"])
 
 
-def _build_check(
-    target: _Target, *, matter: str, department: Department, actor: Actor, now: dt.datetime, snapshot: engine.Snapshot
-) -> Check:
-    answer, result, in_force = _answer(target, matter=matter, now=now, snapshot=snapshot)
-    return Check(
-        number=answer["check_id"],
-        implementer=department,
-        checked_by=actor.name,
-        subject=target.subject,
-        subject_code=answer["subject"]["code"],
-        matter=matter,
-        checked_at=now,
-        result=result,
-        measure_count=in_force,
-        answer=answer,
-        digest=_digest(answer),
+def _check_row(answer: dict, result: str, in_force: int, *, target: _Target, checker: tuple[int, str], now):
+    """The stored form of a check (`_CHECK_ROW` order): the answer verbatim, as JSON text, with its keyed
+    digest; `checker`: (department id, name of who checked)."""
+    subject_id = target.subject.pk if target.subject else None
+    payload = _payload(answer)
+    return (
+        answer["check_id"],
+        *checker,
+        subject_id,
+        answer["subject"]["code"],
+        answer["matter"],
+        now,
+        result,
+        in_force,
+        payload,
+        _digest(payload),
     )
 
 
@@ -189,33 +199,21 @@ _CHECK_ROW = (
 )
 
 
+@transaction.atomic
 def _store_checks(rows: list[tuple]) -> None:
-    """Store ready-made check rows (`_CHECK_ROW` order). On PostgreSQL by COPY: bulk_create would send the
-    JSON answers through psycopg's client-side array quoting, which costs ~50× more (bench/checks.py)."""
+    """Store ready-made check rows (`_CHECK_ROW` order). On PostgreSQL as one COPY text (bulk_create would
+    send the JSON answers through psycopg's client-side quoting, ~50× slower: bench/checks.py)."""
     if connection.vendor != "postgresql":
-        Check.objects.bulk_create([Check(**dict(zip(_CHECK_ROW, row, strict=True))) for row in rows], batch_size=2000)
+        checks = [Check(**dict(zip(_CHECK_ROW, row, strict=True))) for row in rows]
+        for made in checks:
+            made.answer = json.loads(made.answer)  # the JSON text of the row, as the model holds it
+        Check.objects.bulk_create(checks, batch_size=2000)
         return
-    columns = {f.attname: f.column for f in Check._meta.concrete_fields}
-    quoted = ", ".join(connection.ops.quote_name(columns[name]) for name in _CHECK_ROW)
-    answer = _CHECK_ROW.index("answer")
-    sql = f"COPY {connection.ops.quote_name(Check._meta.db_table)} ({quoted}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            # Serialised as JSONField does (no encoder): the same JSON the ORM would store.
-            copy.write_row((*row[:answer], json.dumps(row[answer], ensure_ascii=False), *row[answer + 1 :]))
+    with connection.cursor() as cursor, cursor.copy(copy_sql(connection, Check, _CHECK_ROW)) as copy:
+        copy.write("".join(map(copy_line, rows)))
 
 
-def _subjects_by_key(keys: set[str]) -> dict[str, Subject]:
-    """The subjects with these keys (whole model instances). A raw query on purpose: for one key, compiling
-    the equivalent queryset costs more than running it (~0.25 ms of a ~1 ms check, bench/checks.py)."""
-    if not keys:
-        return {}
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in Subject._meta.concrete_fields)
-    placeholders = ", ".join(["%s"] * len(keys))
-    table, key = quote(Subject._meta.db_table), quote(Subject._meta.get_field("key").column)
-    sql = f"SELECT {columns} FROM {table} WHERE {key} IN ({placeholders})"
-    return {subject.key: subject for subject in Subject.objects.raw(sql, list(keys))}
+WRITER = make_writer(_store_checks)
 
 
 # A code written the way the platform writes an organisation's code, and not shaped like an ID number.
@@ -223,15 +221,15 @@ _PLAIN_CODE = re.compile(r"[0-9A-Z]{18}")
 _ID_NUMBER_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
-def _resolve(codes: list[str]) -> list[_Target]:
+def _resolve(codes: list[str], snapshot: engine.Snapshot) -> list[_Target]:
     # Fast path (full identification costs ~50 µs a code, most of a batch): a plain code is first looked
     # up as a key as it is. `key_for_code` returns a plain code unchanged or not at all, and organisation
     # keys are only ever made from codes it accepts, so a subject found this way is the one it would find.
     # Every other code (typed differently, ID numbers, invalid, or plain and not found) is identified.
     plain = {code for code in codes if _PLAIN_CODE.fullmatch(code) and not _ID_NUMBER_SHAPE.fullmatch(code)}
-    found = _subjects_by_key(plain)
+    found = snapshot.subjects_by_key(plain)
     keys = [code if code in found else key_for_code(code) for code in codes]
-    found.update(_subjects_by_key({k for k in keys if k and k not in found and k not in plain}))
+    found.update(snapshot.subjects_by_key({k for k in keys if k and k not in found and k not in plain}))
     targets = []
     for code, key in zip(codes, keys, strict=True):
         if key is None:
@@ -250,17 +248,17 @@ def info_code(code: str) -> str:
     return info.code if info.type != "resident_id" else f"{info.code[:4]}{'*' * 10}{info.code[-4:]}"
 
 
-def check(*, actor: Actor, department: Department, subject_code: str, matter: str) -> Check:
-    # Not @transaction.atomic on purpose: the only write is the check row, one INSERT (atomic by itself);
-    # a transaction around the reads as well would add BEGIN and COMMIT round trips to the hot path.
+def check(*, actor: Actor, department: Department, subject_code: str, matter: str) -> dict:
+    """The answer of one check; its row is stored by `WRITER` (at once, or just behind the answer)."""
     snapshot = engine.SNAPSHOT.current()
     _known_matter(matter, snapshot)
-    [target] = _resolve([subject_code])
+    [target] = _resolve([subject_code], snapshot)
     if target.error:
         raise InvalidInput(f"主体代码无效：{target.error['message']}", code="invalid_identifier")
-    made = _build_check(target, matter=matter, department=department, actor=actor, now=clock.now(), snapshot=snapshot)
-    made.save()
-    return made
+    now = clock.now()
+    answer, result, in_force = _answer(target, matter=matter, now=now, snapshot=snapshot)
+    WRITER.submit([_check_row(answer, result, in_force, target=target, checker=(department.pk, actor.name), now=now)])
+    return answer
 
 
 @transaction.atomic
@@ -273,17 +271,15 @@ def check_batch(*, actor: Actor, department: Department, subject_codes: list[str
     now, snapshot = clock.now(), engine.SNAPSHOT.current()
     _known_matter(matter, snapshot)
     stamp = timezone.localtime(now).isoformat()
-    answers, made = [], []
-    for target in _resolve(subject_codes):
+    answers, made, checker = [], [], (department.pk, actor.name)
+    for target in _resolve(subject_codes, snapshot):
         if target.error:
             answers.append({"subject": {"code": target.code}, "error": target.error})
             continue
         answer, result, in_force = _answer(target, matter=matter, now=now, snapshot=snapshot, stamp=stamp)
-        subject_id = target.subject.pk if target.subject else None
-        row = (answer["check_id"], department.pk, actor.name, subject_id, answer["subject"]["code"], matter, now)
-        made.append((*row, result, in_force, answer, _digest(answer)))
+        made.append(_check_row(answer, result, in_force, target=target, checker=checker, now=now))
         answers.append(answer)
-    _store_checks(made)
+    WRITER.submit(made)
     audit(
         actor=actor,
         action="check.batch",
@@ -295,6 +291,7 @@ def check_batch(*, actor: Actor, department: Department, subject_codes: list[str
 
 
 def get_check(number: str, department: Department | None, *, any_department: bool = False) -> Check:
+    WRITER.flush()  # a check answered by this process a moment ago may still wait in its queue
     found = Check.objects.select_related("implementer").filter(number=number).first()
     if found is None:
         raise NotFound("核查记录不存在", code="check_not_found")
@@ -304,7 +301,7 @@ def get_check(number: str, department: Department | None, *, any_department: boo
 
 
 def verify(found: Check) -> bool:
-    return hmac.compare_digest(found.digest, _digest(found.answer))
+    return hmac.compare_digest(found.digest, _digest(_payload(found.answer)))
 
 
 # ---- feedback ----------------------------------------------------------------------------------

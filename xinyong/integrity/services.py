@@ -8,6 +8,7 @@ from django.db import transaction
 from xinyong.accounts.models import Department
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
+from xinyong.checks.directory import SubjectView
 from xinyong.core import clock
 from xinyong.core.errors import Conflict, InvalidInput, NotFound
 from xinyong.subjects.models import Subject
@@ -192,10 +193,10 @@ def verify_report(*, agency_code: str, number: str, document_sha256: str | None)
     }
 
 
-def valid_report_for(subject: Subject, on: dt.date, grades: list[str]) -> ThirdPartyReport | None:
+def valid_report_for(subject: Subject | SubjectView, on: dt.date, grades: list[str]) -> ThirdPartyReport | None:
     reports = (
         ThirdPartyReport.objects.filter(
-            subject=subject,
+            subject_id=subject.pk,
             withdrawn_at__isnull=True,
             issued_on__lte=on,
             valid_until__gte=on,
@@ -228,7 +229,7 @@ def forget_requirements(**kwargs) -> None:
     _requirements["loaded"] = -_REQUIREMENTS_TTL
 
 
-def third_party_report_requirement(subject: Subject | None, matter: str, today: dt.date) -> list[dict]:
+def third_party_report_requirement(subject: SubjectView | None, matter: str, today: dt.date) -> list[dict]:
     """For checks: does the matter require a valid third-party credit report, and does the subject have one?"""
     requirement = _requirement_for(matter)
     if requirement is None:

@@ -5,7 +5,6 @@ from django.utils.html import format_html_join
 from xinyong.audit.models import AuditEvent
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
-from xinyong.checks import engine
 
 from .models import BusinessMatter, LegalBasis, Measure, MeasureBasis
 from .selectors import basis_label
@@ -50,7 +49,6 @@ class AuditedCatalogAdmin(admin.ModelAdmin):
             before=getattr(request, "catalog_before", None),
             after=catalog_snapshot(obj),
         )
-        engine.note_catalog_change()
 
     @transaction.atomic
     def delete_model(self, request, obj):
@@ -63,7 +61,6 @@ class AuditedCatalogAdmin(admin.ModelAdmin):
             object_id=code,
             before=before,
         )
-        engine.note_catalog_change()
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):

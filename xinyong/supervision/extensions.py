@@ -10,9 +10,9 @@ import time
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from xinyong.checks.directory import SubjectView
 from xinyong.measures.models import Measure
 from xinyong.measures.selectors import basis_label
-from xinyong.subjects.models import Subject
 
 from .models import Evaluation, GradeLevel, IndustryMeasureKind
 
@@ -46,10 +46,12 @@ def _source(**supervision) -> dict:
     return {"list_type": None, "entry_id": None, "via": None, "supervision": supervision}
 
 
-def grade_measures(subject: Subject | None, matter: str, today: dt.date) -> list[dict]:
+def grade_measures(subject: SubjectView | None, matter: str, today: dt.date) -> list[dict]:
     if subject is None or subject.is_person or matter not in _matters()[0]:
         return []
-    evaluation = Evaluation.objects.filter(subject=subject, is_current=True).values("pk", "grade", "score").first()
+    evaluation = (
+        Evaluation.objects.filter(subject_id=subject.pk, is_current=True).values("pk", "grade", "score").first()
+    )
     if evaluation is None:
         return []
     measures = (
@@ -83,14 +85,14 @@ def grade_measures(subject: Subject | None, matter: str, today: dt.date) -> list
     ]
 
 
-def industry_measures(subject: Subject | None, matter: str, today: dt.date) -> list[dict]:
+def industry_measures(subject: SubjectView | None, matter: str, today: dt.date) -> list[dict]:
     if subject is None or matter not in _matters()[1]:
         return []
     from .services.associations import measures_in_force
 
     applied = (
         measures_in_force(today)
-        .filter(subject=subject, kind__matters__code=matter)
+        .filter(subject_id=subject.pk, kind__matters__code=matter)
         .select_related("kind__legal_basis", "association")
         .distinct()
         .order_by("-kind__severity", "id")

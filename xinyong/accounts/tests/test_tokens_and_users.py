@@ -116,3 +116,38 @@ def test_department_hierarchy_and_bad_level(db):
         services.upsert_department(actor=SYSTEM, code="X", name="x", level="galaxy")
     with pytest.raises(Exception, match="不存在"):
         services.upsert_department(actor=SYSTEM, code="Y", name="y", parent_code="NOPE")
+
+
+def test_a_token_known_to_this_process_costs_no_query(provider, django_assert_num_queries):
+    user, token = provider
+    assert services.user_for_token(token) == user
+    with django_assert_num_queries(0):
+        known = services.user_for_token(token)
+        assert known.has_role("provider") and known.department.code == "SCJG"
+
+
+def test_revocation_and_role_changes_reach_this_process_at_once(api, provider):
+    user, token = provider
+    assert _subject_post(api, token).status_code == 201
+    user.roles.clear()
+    assert _subject_post(api, token).status_code == 403
+    services.revoke_token(actor=SYSTEM, prefix=ApiToken.objects.get(user=user).prefix)
+    assert _subject_post(api, token).status_code == 401
+
+
+def test_a_change_made_by_another_process_counts_within_the_cache_time(api, provider, settings, monkeypatch):
+    user, token = provider
+    assert _subject_post(api, token).status_code == 201
+    User.objects.filter(pk=user.pk).update(is_active=False)  # no signal here: as if done elsewhere
+    now = services.time.monotonic()
+    monkeypatch.setattr(services.time, "monotonic", lambda: now + settings.XINYONG_TOKEN_CACHE_SECONDS - 0.1)
+    assert _subject_post(api, token).status_code == 200  # still trusted (the subject exists now: 200)
+    monkeypatch.setattr(services.time, "monotonic", lambda: now + settings.XINYONG_TOKEN_CACHE_SECONDS + 0.1)
+    assert _subject_post(api, token).status_code == 401
+
+
+def test_an_expired_token_is_refused_even_while_cached(api, provider):
+    _, token = provider
+    assert _subject_post(api, token).status_code == 201
+    with clock.frozen_at(clock.now() + dt.timedelta(days=366)):
+        assert _subject_post(api, token).status_code == 401

@@ -43,7 +43,7 @@ class Command(SystemCheckCommand):
         if department is None:
             raise CommandError(f"部门“{options['department']}”不存在")
         try:
-            made = services.check(
+            answer = services.check(
                 actor=Actor(name="cli", department=department.code, channel="cli"),
                 department=department,
                 subject_code=code,
@@ -51,10 +51,11 @@ class Command(SystemCheckCommand):
             )
         except DomainError as error:
             raise CommandError(error.message) from error
+        services.WRITER.flush()  # stored before it is shown, as an implementer's record of what was answered
         if options["as_json"]:
-            self.stdout.write(json.dumps(made.answer, ensure_ascii=False, indent=1))
+            self.stdout.write(json.dumps(answer, ensure_ascii=False, indent=1))
         else:
-            self._table(made.answer)
+            self._table(answer)
 
     def _table(self, answer: dict) -> None:
         subject = answer["subject"]

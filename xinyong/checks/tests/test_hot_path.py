@@ -1,0 +1,136 @@
+"""The check hot path without database round trips: the subject directory, its catch-up across
+processes, and check rows written behind the answer (writer.py)."""
+
+import threading
+import time
+
+import pytest
+from django.test import override_settings
+
+from xinyong.checks import engine, services
+from xinyong.checks.directory import SubjectDirectory, SubjectView
+from xinyong.checks.models import Check
+from xinyong.checks.writer import MAX_BACKLOG, CheckWriter
+from xinyong.core import clock
+from xinyong.records.tests.factories import resident_id, uscc
+
+from .conftest import COMPANY
+from .test_check_loop import TODAY, check, enter
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with clock.frozen_at(TODAY):
+        yield
+
+
+def test_directory_finds_every_loaded_subject_and_nothing_else():
+    loaded = [(n, uscc(n), "legal_person", uscc(n), "", f"九江测试{n}有限公司") for n in range(1, 2001)]
+    loaded.append((5000, "Pabc", "natural_person", "", "3604**********1234", "张三"))
+    directory = SubjectDirectory(loaded)
+    assert len(directory) == 2001
+    for pk, key, _, code, _, name in loaded[:-1]:
+        assert directory.get(key) == SubjectView(pk=pk, key=key, name=name, public_code=code, is_person=False)
+    person = directory.get("Pabc")
+    assert person.is_person and person.public_code == "3604**********1234" and person.name == "张三"
+    assert directory.get(uscc(2001)) is None and directory.get("") is None
+
+
+def test_directory_keeps_separators_in_names_and_prefers_what_it_was_told_later():
+    directory = SubjectDirectory([(1, "K1", "legal_person", "K1", "", "名称\x1f带分隔符")])
+    assert directory.get("K1").name == "名称\x1f带分隔符"
+    directory.remember([SubjectView(pk=1, key="K1", name="新名称", public_code="K1", is_person=False)])
+    assert directory.get("K1").name == "新名称"
+
+
+def test_a_subject_created_after_the_directory_was_loaded_is_found(api, world):
+    snapshot = engine.Snapshot()
+    snapshot.current()
+    late = uscc(777)
+    body = {"code": late, "name": "九江后来建材有限公司", "kind": "legal_person"}
+    assert api.post("/subjects", body, token=world["provider"]).status_code == 201
+    assert snapshot.subjects_by_key({late})[late].name == "九江后来建材有限公司"
+    assert snapshot.subjects_by_key({uscc(778)}) == {}
+
+
+def test_a_rename_reaches_another_process_through_the_change_log(api, world):
+    other_process = engine.Snapshot()
+    assert other_process.current().subjects_by_key({COMPANY})[COMPANY].name == "九江失信建材有限公司"
+    renamed = {"code": COMPANY, "name": "九江改名建材有限公司", "kind": "legal_person"}
+    assert api.post("/subjects", renamed, token=world["provider"]).status_code == 200
+    with override_settings(XINYONG_SNAPSHOT_MAX_AGE_MS=0):
+        assert other_process.current().subjects_by_key({COMPANY})[COMPANY].name == "九江改名建材有限公司"
+    answer = check(api, world["finance"]).json()
+    assert answer["subject"]["name"] == "九江改名建材有限公司", answer
+
+
+def test_a_person_is_answered_with_the_masked_number(api, world):
+    number = resident_id(502, "19800101")
+    assert check(api, world["finance"], subject=number).json()["subject"] == {
+        "code": number[:4] + "*" * 10 + number[-4:],
+        "name": None,
+        "known": False,
+    }
+
+
+@override_settings(XINYONG_CHECK_WRITE_DELAY_MS=60_000)
+def test_a_deferred_check_is_stored_by_the_next_flush_and_found_by_its_own_process(api, world, monkeypatch):
+    writer = CheckWriter(services._store_checks)
+    monkeypatch.setattr(services, "WRITER", writer)
+    monkeypatch.setattr(writer, "_ensure_thread", lambda delay_ms: None)  # this test flushes by itself
+    enter(api, world["court"])
+    answer = check(api, world["finance"]).json()
+    assert writer.pending() == 1 and not Check.objects.filter(number=answer["check_id"]).exists()
+    stored = api.get(f"/checks/{answer['check_id']}", token=world["finance"]).json()
+    assert writer.pending() == 0 and stored["genuine"] is True and stored["answer"] == answer
+
+
+@override_settings(XINYONG_CHECK_WRITE_DELAY_MS=60_000)
+def test_rows_of_a_failed_flush_wait_for_the_next_one_in_order(api, world, monkeypatch):
+    written, failing = [], [True]
+
+    def store(batch):
+        if failing[0]:
+            raise RuntimeError("数据库不可用")
+        written.extend(batch)
+
+    writer = CheckWriter(store)
+    monkeypatch.setattr(writer, "_ensure_thread", lambda delay_ms: None)
+    writer.submit([("a",), ("b",)])
+    with pytest.raises(RuntimeError):
+        writer.flush()
+    writer.submit([("c",)])
+    failing[0] = False
+    assert writer.flush() == 3 and written == [("a",), ("b",), ("c",)]
+
+
+@override_settings(XINYONG_CHECK_WRITE_DELAY_MS=60_000)
+def test_a_backlog_makes_checks_store_their_own_rows(monkeypatch):
+    written = []
+    writer = CheckWriter(written.extend)
+    monkeypatch.setattr(writer, "_ensure_thread", lambda delay_ms: None)
+    writer._pending = [("old",)] * MAX_BACKLOG
+    writer.submit([("new",)])
+    assert written == [("new",)] and writer.pending() == MAX_BACKLOG
+
+
+def test_the_writer_thread_writes_what_waits_without_being_asked():
+    written = []
+    writer = CheckWriter(written.extend)
+    with override_settings(XINYONG_CHECK_WRITE_DELAY_MS=1):
+        writer.submit([("a",), ("b",)])
+        assert _wait_for(lambda: len(written) == 2)
+        assert _wait_for(lambda: writer._thread is None)  # quiet: the thread ended
+        writer.submit([("c",)])
+        assert _wait_for(lambda: len(written) == 3)
+    assert written == [("a",), ("b",), ("c",)] and writer.pending() == 0
+
+
+def _wait_for(condition, seconds=10.0) -> bool:
+    """Waits for another thread (bounded): the writer's own thread has no clock to drive."""
+    deadline, pause = time.monotonic() + seconds, threading.Event()
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        pause.wait(0.01)
+    return False
