@@ -73,6 +73,10 @@ def entry_payload(entry: ListEntry) -> dict:
             "starts_on": entry.starts_on,
             "ends_on": entry.ends_on,
             "status": entry.status,
+            "under_objection": entry.under_objection,  # suspended here, so suspended downstream too
+            # The latest change: a state that comes back (objection filed, then rejected) is a new
+            # message, not a resend of the first one that the stream and the receiver would drop.
+            "revision": entry.events.order_by("-id").values_list("id", flat=True).first(),
             "ended_at": entry.ended_at,
             "end_reason": entry.end_reason,
         }

@@ -280,8 +280,19 @@ def _apply_entry(source: str, payload: dict, actor: Actor) -> Outcome:
         lists.end_entry(entry, status=status, actor=actor, reason=reason, action=action)
         return Outcome(InboundMessage.Outcome.APPLIED, local_id=entry.pk)
     if link is not None:
-        return Outcome(InboundMessage.Outcome.DUPLICATE, local_id=link.entry_id)
+        return _follow_objection(link.entry, payload, actor)
     return receive_entry(source, payload, actor)
+
+
+def _follow_objection(entry: ListEntry, payload: dict, actor: Actor) -> Outcome:
+    """An objection filed (or decided) at the source suspends (or resumes) the entry's measures here too.
+    Messages from senders without the flag change nothing."""
+    flag = payload.get("under_objection")
+    if flag is None or entry.status != ListEntry.Status.ACTIVE or entry.under_objection == flag:
+        return Outcome(InboundMessage.Outcome.DUPLICATE, local_id=entry.pk)
+    reason = "来源平台异议处理中，措施暂停" if flag else "来源平台异议已处理，措施恢复"
+    lists.set_under_objection(entry, flag, actor=actor, reason=reason)
+    return Outcome(InboundMessage.Outcome.APPLIED, local_id=entry.pk)
 
 
 def receive_entry(source: str, payload: dict, actor: Actor) -> Outcome:
@@ -304,6 +315,7 @@ def receive_entry(source: str, payload: dict, actor: Actor) -> Outcome:
         conduct_on=payload.get("conduct_on"),
         starts_on=payload["starts_on"],
         ends_on=payload.get("ends_on"),
+        under_objection=bool(payload.get("under_objection")),
         created_by=actor.name,
         created_at=clock.now(),
     )

@@ -260,8 +260,9 @@ def set_under_objection(entry: ListEntry, flag: bool, *, actor: Actor, reason: s
     if entry.under_objection == flag:
         return
     entry.under_objection = flag
-    entry.save(update_fields=["under_objection"])
+    # The event before the save: what the save announces (federation's outbox) names its latest event.
     _event(entry, "objection" if flag else "resume", actor, reason)
+    entry.save(update_fields=["under_objection"])
     derived = list(entry.derived_entries.filter(status=ListEntry.Status.ACTIVE))
     engine.note_entry_changes([entry.pk, *(d.pk for d in derived)])
     if entry.status == ListEntry.Status.ACTIVE:

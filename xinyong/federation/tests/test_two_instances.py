@@ -12,9 +12,12 @@ import pytest
 from xinyong.audit.services import Actor
 from xinyong.core import clock
 from xinyong.federation import services
+from xinyong.lists.models import ListEntry
 from xinyong.lists.services import EntryInput, create_entry, revoke_entry
 from xinyong.records.services import ingest_record
 from xinyong.records.tests.factories import uscc
+from xinyong.rights.services import decide_objection, file_objection
+from xinyong.subjects.services import SubjectRef, ensure_subjects
 
 COMPANY = uscc(801)
 TODAY = dt.date(2025, 6, 2)
@@ -53,6 +56,20 @@ def consume_in_city(env, region):
     return json.loads(done.stdout)
 
 
+def court_entry(court) -> ListEntry:
+    return create_entry(
+        actor=Actor.of(court),
+        user=court,
+        data=EntryInput(
+            list_type="black_court_defaulter",
+            subject=COMPANY,
+            document_number="（2025）赣0404执9号",
+            basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》",
+            decided_on=dt.date(2025, 5, 20),
+        ),
+    )
+
+
 def test_an_entry_made_in_the_district_restricts_in_the_city(db, make_user, region, city_env):
     court, _ = make_user("initiator", "provider", department="FY", department_name="区人民法院")
     with clock.frozen_at(TODAY):
@@ -67,17 +84,7 @@ def test_an_entry_made_in_the_district_restricts_in_the_city(db, make_user, regi
             actor=Actor.of(court), provider=court.department, category_code="court_enforcement", fields=fields
         )
         ingest_record(actor=Actor.of(court), provider=court.department, category_code="interview", fields=fields)
-        entry = create_entry(
-            actor=Actor.of(court),
-            user=court,
-            data=EntryInput(
-                list_type="black_court_defaulter",
-                subject=COMPANY,
-                document_number="（2025）赣0404执9号",
-                basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》",
-                decided_on=dt.date(2025, 5, 20),
-            ),
-        )
+        entry = court_entry(court)
     assert services.publish(region=region).sent == 2  # the record and the entry; not the interview
 
     first = consume_in_city(city_env, region)
@@ -99,3 +106,33 @@ def test_an_entry_made_in_the_district_restricts_in_the_city(db, make_user, regi
     services.publish(region=region)
     assert consume_in_city(city_env, region)["applied"] == 1
     assert check_in_city(city_env, region)["result"] == "clear"
+
+
+def test_an_objection_in_the_district_suspends_the_entry_in_the_city(db, make_user, region, city_env):
+    court, _ = make_user("initiator", department="FY", department_name="区人民法院")
+    office, _ = make_user("credit_office", department="XYB", department_name="区信用办")
+    with clock.frozen_at(TODAY):
+        ensure_subjects(
+            actor=Actor.of(court),
+            refs=[SubjectRef(key=COMPANY, kind="legal_person", name="九江失信建材有限公司", code=COMPANY)],
+            reason="test",
+        )
+        entry = court_entry(court)
+        services.publish(region=region)
+        assert consume_in_city(city_env, region)["applied"] == 1
+        assert check_in_city(city_env, region)["result"] == "restricted"
+
+        objection = file_objection(
+            actor=Actor.of(office), user=office, record_id=None, entry_id=entry.pk, reason="主体已履行义务"
+        )
+        assert services.publish(region=region).sent == 1
+        assert consume_in_city(city_env, region)["applied"] == 1
+        suspended = check_in_city(city_env, region)
+        assert suspended["result"] != "restricted", suspended
+        assert all(m["suspended"] for m in suspended["measures"] if m["kind"] == "punishment")
+
+        # Rejected at the source: the measures resume in the city.
+        decide_objection(actor=Actor.of(court), user=court, objection_id=objection.pk, upheld=False, reason="未履行")
+        services.publish(region=region)
+        assert consume_in_city(city_env, region)["applied"] == 1
+        assert check_in_city(city_env, region)["result"] == "restricted"
