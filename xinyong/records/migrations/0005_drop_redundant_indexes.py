@@ -4,6 +4,28 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def _hash_indexes(apps, schema_editor):
+    """The plain index Django made for `db_index=True` and, on PostgreSQL, its `varchar_pattern_ops` twin."""
+    model = apps.get_model("records", "Record")
+    column = model._meta.get_field("content_hash").column
+    suffixes = ["", "_like"] if schema_editor.connection.vendor == "postgresql" else [""]
+    return model, [schema_editor._create_index_name(model._meta.db_table, [column], suffix=s) for s in suffixes]
+
+
+def drop_hash_indexes(apps, schema_editor):
+    model, names = _hash_indexes(apps, schema_editor)
+    for name in names:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+
+
+def restore_hash_indexes(apps, schema_editor):
+    model, names = _hash_indexes(apps, schema_editor)
+    field = model._meta.get_field("content_hash")
+    schema_editor.execute(schema_editor._create_index_sql(model, fields=[field], name=names[0]))
+    if len(names) > 1:
+        schema_editor.execute(schema_editor._create_like_index_sql(model, field))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -19,10 +41,17 @@ class Migration(migrations.Migration):
             name='category',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='catalog.category'),
         ),
-        migrations.AlterField(
-            model_name='record',
-            name='content_hash',
-            field=models.CharField(max_length=64),
+        # Not a plain AlterField: Django would drop every single-column b-tree on content_hash, the
+        # partial unique index `record_current_content_unique` (idempotency) included.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='record',
+                    name='content_hash',
+                    field=models.CharField(max_length=64),
+                ),
+            ],
+            database_operations=[migrations.RunPython(drop_hash_indexes, restore_hash_indexes)],
         ),
         migrations.AlterField(
             model_name='record',

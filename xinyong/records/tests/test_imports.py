@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.test import override_settings
 
 from xinyong.accounts.models import Department
@@ -398,6 +399,15 @@ def test_a_file_and_the_api_store_the_same_records(api, scjg, make_user, tmp_pat
             (n.valid_from, n.valid_to) for n in posted.names.all()
         ]
     assert AuditEvent.objects.filter(action="subject.bulk_create", object_id=f"job:{job.json()['id']}").count() == 1
+
+
+def test_the_database_refuses_a_second_current_record_with_the_same_content(api, scjg, tmp_path):
+    """The partial unique index behind idempotency under concurrency survives the index clean-ups."""
+    upload(api, scjg, write_csv(tmp_path / "one.csv", [penalty(1)]))
+    record = Record.objects.get()
+    record.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        record.save()
 
 
 def test_helper_processes_prepare_large_files_in_order(scjg, tmp_path, settings):
