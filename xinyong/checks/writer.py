@@ -4,19 +4,21 @@ Storing a check row alone costs a commit — a disk flush, 0.4–4 ms on these m
 the in-memory answer. So with `XINYONG_CHECK_WRITE_DELAY_MS` > 0 a check only queues its row; a thread
 in each process writes the queue in one COPY and one commit at most that many milliseconds later (or at
 once when `MAX_PENDING` rows wait). What that costs, said plainly: a process killed without warning loses
-the rows of its last few milliseconds (a normal shutdown writes them: `atexit`), and another process may
-not find a check number for those milliseconds. In this process `get_check` writes the queue first, so
-feedback right after a check always finds it. With 0 (tests, strict deployments) every check is
-stored before it is answered.
+the rows of its last few milliseconds, and another process may not find a check number for those
+milliseconds. A process that stops normally writes its queue first (`core.lifecycle`: commands at exit,
+server workers when Granian stops them), and in this process `get_check` writes the queue first, so
+feedback right after a check always finds it. With 0 (tests, strict deployments) every check is stored
+before it is answered.
 """
 
-import atexit
 import logging
 import os
 import threading
 
 from django.conf import settings
 from django.db import close_old_connections
+
+from xinyong.core import lifecycle
 
 logger = logging.getLogger("xinyong.checks")
 
@@ -94,14 +96,7 @@ class CheckWriter:
                     return
 
 
-def _flush_at_exit(writer: CheckWriter) -> None:
-    try:
-        writer.flush()
-    except Exception:
-        logger.exception("退出时核查记录写入失败，%d 条未写入", writer.pending())
-
-
 def make_writer(store) -> CheckWriter:
     writer = CheckWriter(store)
-    atexit.register(_flush_at_exit, writer)
+    lifecycle.at_exit(writer.flush)  # on failure the hook runner logs it; the rows are lost with the process
     return writer

@@ -1,7 +1,9 @@
 import io
+import json
 import os
 import queue
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -92,3 +94,50 @@ def test_serve_runs_the_production_server(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_a_stopped_server_writes_the_checks_it_still_holds(tmp_path):
+    """Check rows wait in a worker's queue behind their answers; stopping the server must write them
+    (server workers skip `atexit`: `core.lifecycle`). The queue delay is set far beyond the test."""
+    env = {
+        **os.environ,
+        "XINYONG_DATA_DIR": str(tmp_path),
+        "XINYONG_DATABASE_URL": "",
+        "XINYONG_CHECK_WRITE_DELAY_MS": "600000",
+        "DJANGO_SETTINGS_MODULE": "xinyong.settings",  # the test settings store every check at once
+    }
+
+    def cli(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "xinyong.cli", *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    cli("migrate", "--verbosity", "0")
+    cli("user", "create", "cz", "--department", "CZ", "--department-name", "区财政局", "--role", "implementer")
+    token = cli("token", "create", "cz").split()[-1]
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "xinyong.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_for_line(process.stdout, "Started worker", timeout=30)
+        _wait_until_accepting(port, timeout=30)
+        body = json.dumps({"subject": "914403001922038216", "matter": "government_procurement"}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/checks",
+            data=body,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request) as response:
+            number = json.loads(response.read())["check_id"]
+        database = sqlite3.connect(tmp_path / "xinyong.sqlite3")
+        assert database.execute("SELECT count(*) FROM checks_check").fetchone()[0] == 0  # still queued
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    stored = database.execute("SELECT number FROM checks_check").fetchall()
+    assert stored == [(number,)]

@@ -14,6 +14,17 @@ class Command(BaseCommand):
         serve(host=options["host"], port=options["port"], workers=options["workers"], threads=options["threads"])
 
 
+def _worker(*args, **kwargs) -> None:
+    """Granian's WSGI worker, then this process's exit hooks: the worker ends with `os._exit`, which
+    would skip them (`core.lifecycle`)."""
+    from granian import Granian
+
+    from xinyong.core.lifecycle import run_exit_hooks
+
+    Granian._spawn_wsgi_worker(*args, **kwargs)
+    run_exit_hooks()
+
+
 def serve(*, host: str, port: int, workers: int, threads: int) -> None:
     from granian import Granian
     from granian.constants import Interfaces
@@ -26,4 +37,4 @@ def serve(*, host: str, port: int, workers: int, threads: int) -> None:
         workers=workers,
         blocking_threads=threads,
         respawn_failed_workers=True,
-    ).serve()
+    ).serve(spawn_target=_worker)
