@@ -167,7 +167,11 @@ class Snapshot:
         max_age = settings.XINYONG_SNAPSHOT_MAX_AGE_MS / 1000
         if self._stale or time.monotonic() - self._checked_at > max_age:
             with self._lock:
-                self._catch_up()
+                try:
+                    self._catch_up()
+                except Exception:
+                    self._stale = True  # the next check tries again rather than trusting a half-load
+                    raise
         return self
 
     def _catch_up(self) -> None:

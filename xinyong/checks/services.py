@@ -2,7 +2,6 @@
 to the departments that must act on them."""
 
 import datetime as dt
-import hashlib
 import hmac
 import json
 import random
@@ -111,7 +110,7 @@ def _payload(answer: dict) -> str:
 
 
 def _digest(payload: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), payload.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(settings.SECRET_KEY.encode(), payload.encode(), "sha256").hex()
 
 
 def _check_number(now: dt.datetime) -> str:
