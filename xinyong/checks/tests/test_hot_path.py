@@ -134,3 +134,17 @@ def _wait_for(condition, seconds=10.0) -> bool:
             return True
         pause.wait(0.01)
     return False
+
+
+def test_a_failed_load_is_tried_again_by_the_next_check(api, world, monkeypatch):
+    snapshot = engine.Snapshot()
+    reload = snapshot._reload
+
+    def fail_once():
+        monkeypatch.setattr(snapshot, "_reload", reload)
+        raise RuntimeError("数据库尚未就绪")
+
+    monkeypatch.setattr(snapshot, "_reload", fail_once)
+    with pytest.raises(RuntimeError):
+        snapshot.current()
+    assert snapshot.current().subjects_by_key({COMPANY})[COMPANY].name == "九江失信建材有限公司"
