@@ -186,18 +186,17 @@ _CLEANERS = {
 }
 
 
-def _is_empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 @dataclass
 class CompiledSchema:
     fields: list[FieldSpec]
     by_name: dict[str, FieldSpec] = field(init=False)
     _titles: dict[str, str] = field(init=False)
+    # (name, label, required, cleaner) per field: what `validate` needs, without attribute look-ups.
+    _checks: list[tuple] = field(init=False)
 
     def __post_init__(self):
         self.by_name = {spec.name: spec for spec in self.fields}
+        self._checks = [(spec.name, spec.label, spec.required, spec.clean) for spec in self.fields]
         titles: dict[str, str] = {}
         for spec in self.fields:
             for title in (spec.name, spec.label, *spec.aliases):
@@ -212,16 +211,16 @@ class CompiledSchema:
         """Clean every field; collect every problem (not only the first) so a provider fixes a row once."""
         clean: dict[str, object] = {}
         errors = [FieldError(name, "未知字段") for name in values if name not in self.by_name]
-        for spec in self.fields:
-            value = values.get(spec.name)
-            if _is_empty(value):
-                if spec.required:
-                    errors.append(FieldError(spec.name, f"{spec.label}为必填项"))
+        for name, label, required, clean_field in self._checks:
+            value = values.get(name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if required:
+                    errors.append(FieldError(name, f"{label}为必填项"))
                 continue
             try:
-                clean[spec.name] = spec.clean(value)
+                clean[name] = clean_field(value)
             except ValueError as error:
-                errors.append(FieldError(spec.name, f"{spec.label}：{error}"))
+                errors.append(FieldError(name, f"{label}：{error}"))
         return clean, errors
 
 

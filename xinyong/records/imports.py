@@ -22,6 +22,7 @@ Settings: `XINYONG_IMPORT_MAX_BYTES` (uploads; default 200 MB, env `XINYONG_IMPO
 import contextlib
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import logging
@@ -34,6 +35,7 @@ import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from asgiref.local import Local
@@ -305,20 +307,37 @@ _NULL = r"\N"
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _JSON = DjangoJSONEncoder(ensure_ascii=False)
+_LINE_BREAK = re.compile(r"[\n\r]")
+
+
+def _plain(value: object) -> str:
+    """A non-null value as COPY text, before escaping: booleans as t/f, dates and datetimes ISO 8601."""
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return value if type(value) is str else str(value)
+
+
+def _escape(text: str) -> str:
+    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
 
 
 def _copy_value(value: object, is_json: bool = False) -> str:
-    """One value in COPY's text format (what psycopg's write_row would send, without its per-value
-    Python overhead): NULL as \\N, booleans as t/f, backslash and line breaks escaped."""
+    """One value in COPY's text format: NULL as \\N, backslash and line breaks escaped."""
     if value is None:
         return _NULL
-    if is_json:
-        text = _JSON.encode(value)
-    elif isinstance(value, bool):
-        return "t" if value else "f"
-    else:
-        text = value if type(value) is str else str(value)  # dates and datetimes: ISO 8601
-    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
+    return _escape(_JSON.encode(value) if is_json else _plain(value))
+
+
+def _copy_line(cells: list) -> str:
+    """Values as one line of COPY text (without the line break). Values rarely hold a tab, line
+    break or backslash, so the line is joined first and only escaped value by value when counting
+    those characters shows that one does (a row's cells are formatted in helpers, by the hundred
+    thousand)."""
+    texts = [_NULL if c is None else c if type(c) is str else _plain(c) for c in cells]
+    line = "\t".join(texts)
+    if line.count("\t") == len(texts) - 1 and line.count("\\") == cells.count(None) and not _LINE_BREAK.search(line):
+        return line
+    return "\t".join(_copy_value(c) for c in cells)
 
 
 @dataclass(frozen=True)
@@ -356,9 +375,16 @@ class _CopyTable:
 
     def text(self, values: dict) -> str:
         """The row's columns after the leading ones, from `values` over the template's."""
-        defaults, json_columns = self.defaults, self.json
-        cells = [_copy_value(values.get(name, defaults[name]), name in json_columns) for name in self.varying]
-        return "\t".join(cells) + self.constant
+        defaults = self.defaults
+        cells = [values.get(name, defaults[name]) for name in self.varying]
+        for i in self.json_at:
+            if cells[i] is not None:
+                cells[i] = _JSON.encode(cells[i])
+        return _copy_line(cells) + self.constant
+
+    @cached_property
+    def json_at(self) -> tuple[int, ...]:
+        return tuple(i for i, name in enumerate(self.varying) if name in self.json)
 
     def sql(self) -> str:
         return _copy_sql(self.table, self.columns)
@@ -492,6 +518,10 @@ def _helper_init(ctx: _Context) -> None:
     # only ends when its pool is terminated, whatever handlers the parent had installed.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Everything inherited (Django, the context) lives as long as the helper: keep it out of the
+    # collector, which would otherwise walk it again and again as rows are prepared (a third of the
+    # helper's time) and copy every page it touches.
+    gc.freeze()
 
 
 def _helper_prepare(rows: list[tuple[int, list[str]]]) -> _Batch:

@@ -170,7 +170,7 @@ def _csv_rows(reader, encoding: str, start_line: int) -> Iterator[tuple[int, lis
             line = previous + 1
             raise FileProblem(f"第{line}行起 CSV 格式错误：{error}", code="bad_csv", line=line) from None
         line, previous = previous + 1, reader.line_num
-        if not _is_blank(cells):
+        if "".join(cells).strip():  # CSV cells are all text: blank when their concatenation is
             yield line, cells
 
 

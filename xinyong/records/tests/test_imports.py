@@ -236,6 +236,15 @@ def test_multiline_cell_keeps_physical_line_numbers(api, scjg, tmp_path):
     assert Record.objects.get(source_line=2).fields["CF_SY"] == "第一段\n第二段\n第三段"
 
 
+def test_tabs_and_backslashes_arrive_unchanged(api, scjg, tmp_path):
+    """On PostgreSQL rows are written as COPY text, where these characters must be escaped."""
+    rows = [penalty(1, CF_WSH="柴市监罚\\〔2025〕1号\t", CF_NR="罚款\t一万元\r\n见附件 C:\\罚单")]
+    upload(api, scjg, write_csv(tmp_path / "esc.csv", rows))
+    record = Record.objects.get()
+    assert record.decision_number == "柴市监罚\\〔2025〕1号"  # trimmed like every cell
+    assert record.fields["CF_NR"] == "罚款\t一万元\r\n见附件 C:\\罚单"
+
+
 def test_error_csv_is_downloadable_for_excel(api, scjg, tmp_path):
     job = upload(api, scjg, write_csv(tmp_path / "m.csv", MIXED)).json()
     response = api.client.get(f"/api/v1/imports/{job['id']}/errors.csv", HTTP_AUTHORIZATION=f"Bearer {scjg}")
