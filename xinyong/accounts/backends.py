@@ -1,5 +1,12 @@
-"""Password login with throttling (R29, issue 9): after too many failures for one user name, further
-attempts are refused for a while — even with the right password — so passwords cannot be guessed."""
+"""Password login with throttling (R29, issue 9): after too many failures, further attempts are refused
+for a while — even with the right password — so passwords cannot be guessed.
+
+Failures are counted three ways, so that throttling cannot be turned against the people it protects:
+- one user name from one address (`MAX_FAILURES`): the usual lock — only that address is locked out, so
+  anyone can no longer lock an administrator out by typing wrong passwords under the name;
+- any user names from one address (`MAX_ADDRESS_FAILURES`): one machine trying many names (spraying);
+- one user name from any address (`MAX_USER_FAILURES`, much higher): guessing spread over many machines.
+"""
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_login_failed
@@ -7,34 +14,46 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 
+from xinyong.core.limits import client_ip
+
 MAX_FAILURES = 5
+MAX_ADDRESS_FAILURES = 20
+MAX_USER_FAILURES = 50
 LOCK_SECONDS = 15 * 60
 
 
-def _key(username: str) -> str:
-    return f"login-failures:{(username or '').strip().lower()}"
+def _counters(username: str, request) -> list[tuple[str, int]]:
+    """(cache key, limit) of every count a failure of this login adds to."""
+    name = (username or "").strip().lower()
+    address = client_ip(request) if request is not None else "unknown"
+    return [
+        (f"login-failures:{name}@{address}", MAX_FAILURES),
+        (f"login-failures:@{address}", MAX_ADDRESS_FAILURES),
+        (f"login-failures:{name}", MAX_USER_FAILURES),
+    ]
 
 
-def is_locked(username: str) -> bool:
-    return cache.get(_key(username), 0) >= MAX_FAILURES
+def is_locked(username: str, request=None) -> bool:
+    return any(cache.get(key, 0) >= limit for key, limit in _counters(username, request))
 
 
 class ThrottledModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is not None and is_locked(username):
+        if username is not None and is_locked(username, request):
             # PermissionDenied stops Django from trying other backends and counts as a failure.
             raise PermissionDenied("登录失败次数过多，请15分钟后再试")
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None:
-            cache.delete(_key(username))
+            # This name from this address is cleared; the wider counts keep what others tried.
+            cache.delete(_counters(username, request)[0][0])
         return user
 
 
 @receiver(user_login_failed)
 def _count_failure(sender, credentials, request=None, **kwargs):
-    key = _key(credentials.get("username", ""))
-    cache.add(key, 0, LOCK_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, LOCK_SECONDS)
+    for key, _ in _counters(credentials.get("username", ""), request):
+        cache.add(key, 0, LOCK_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, LOCK_SECONDS)
