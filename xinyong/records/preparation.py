@@ -109,10 +109,13 @@ def identify_subject(category: Category, clean: dict, *, allow_unverified: bool)
     return FieldError(code_column, "统一社会信用代码为必填项")
 
 
+# The canonical form hashed: changing it would make every stored record look new to a re-import.
+# One encoder for all rows (json.dumps with options builds a new one per call).
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def content_hash(category: Category, provider_code: str, subject_key: str, clean: dict) -> str:
-    payload = json.dumps(
-        [category.code, provider_code, subject_key, clean], ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
+    payload = _CANONICAL.encode([category.code, provider_code, subject_key, clean])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -244,3 +244,13 @@ def test_severity_decides_publication_period(api, scjg):
     assert api.get(f"/subjects/{uscc(3)}").json()["records"] == []
     with clock.frozen_at(dt.date(2026, 1, 25)):
         assert api.get(f"/subjects/{uscc(1)}").json()["records"] == []
+
+
+def test_the_content_hash_keeps_its_form():
+    """Stored hashes must go on matching after any rewrite of the hashing: a re-import finds its
+    records by them (the value was computed by the first implementation)."""
+    from xinyong.records.preparation import content_hash
+
+    fields = {"CF_WSH": "柴市监罚〔2025〕1号", "CF_NR_FK": "1", "BZ": 2}
+    digest = content_hash(Category(code="admin_penalty"), "SCJG", "91360404000000019X", fields)
+    assert digest == "f6f8aed1b9401de54dae4ca5b6d50ae884ec0c29ea38e79560ece52a78116463"
