@@ -10,6 +10,7 @@ from xinyong.audit.models import AuditEvent
 from xinyong.catalog.models import Category
 from xinyong.core import clock, crypto
 from xinyong.records.models import Record
+from xinyong.records.preparation import content_hash
 from xinyong.subjects.models import Subject
 
 from .factories import licence, penalty, resident_id, uscc
@@ -249,8 +250,6 @@ def test_severity_decides_publication_period(api, scjg):
 def test_the_content_hash_keeps_its_form():
     """Stored hashes must go on matching after any rewrite of the hashing: a re-import finds its
     records by them (the value was computed by the first implementation)."""
-    from xinyong.records.preparation import content_hash
-
     fields = {"CF_WSH": "柴市监罚〔2025〕1号", "CF_NR_FK": "1", "BZ": 2}
     digest = content_hash(Category(code="admin_penalty"), "SCJG", "91360404000000019X", fields)
     assert digest == "f6f8aed1b9401de54dae4ca5b6d50ae884ec0c29ea38e79560ece52a78116463"
