@@ -164,25 +164,22 @@ def _answer(
 
 
 def _check_row(answer: dict, result: str, in_force: int, *, target: _Target, checker: tuple[int, str], now):
-    """The stored form of a check (`_CHECK_ROW` order): the answer verbatim, as JSON text, with its keyed
-    digest; `checker`: (department id, name of who checked)."""
-    subject_id = target.subject.pk if target.subject else None
-    payload = _payload(answer)
+    """A check as queued for the writer (`_CHECK_ROW` order, without the digest): serialising and signing
+    the answer is left to the writer, off the path of the response. `checker`: (department id, who)."""
     return (
         answer["check_id"],
         *checker,
-        subject_id,
+        target.subject.pk if target.subject else None,
         answer["subject"]["code"],
         answer["matter"],
         now,
         result,
         in_force,
-        payload,
-        _digest(payload),
+        answer,
     )
 
 
-# The columns of a check row built by `check_batch`, in order (attribute names of Check).
+# The columns of a stored check row, in order (attribute names of Check).
 _CHECK_ROW = (
     "number",
     "implementer_id",
@@ -198,18 +195,24 @@ _CHECK_ROW = (
 )
 
 
+def _signed(row: tuple) -> tuple:
+    """A queued row as stored: the answer as canonical JSON text, then its keyed digest."""
+    payload = _payload(row[-1])
+    return (*row[:-1], payload, _digest(payload))
+
+
 @transaction.atomic
 def _store_checks(rows: list[tuple]) -> None:
-    """Store ready-made check rows (`_CHECK_ROW` order). On PostgreSQL as one COPY text (bulk_create would
-    send the JSON answers through psycopg's client-side quoting, ~50× slower: bench/checks.py)."""
+    """Store queued check rows (`_check_row`). On PostgreSQL as one COPY text (bulk_create would send the
+    JSON answers through psycopg's client-side quoting, ~50× slower: bench/checks.py)."""
     if connection.vendor != "postgresql":
-        checks = [Check(**dict(zip(_CHECK_ROW, row, strict=True))) for row in rows]
+        checks = [Check(**dict(zip(_CHECK_ROW, _signed(row), strict=True))) for row in rows]
         for made in checks:
             made.answer = json.loads(made.answer)  # the JSON text of the row, as the model holds it
         Check.objects.bulk_create(checks, batch_size=2000)
         return
     with connection.cursor() as cursor, cursor.copy(copy_sql(connection, Check, _CHECK_ROW)) as copy:
-        copy.write("".join(map(copy_line, rows)))
+        copy.write("".join(copy_line(_signed(row)) for row in rows))
 
 
 WRITER = make_writer(_store_checks)
