@@ -60,13 +60,28 @@ class Broker:
         return self.loop.run_until_complete(coro)
 
     def __enter__(self) -> "Broker":
+        errors = []
+
+        async def note(error):  # the client's own report of a failed attempt (else logged as a traceback)
+            errors.append(error)
+
         try:
+            # One attempt, then give up: with max_reconnect_attempts=0 nats-py retries a refused
+            # connection for ever, and `xinyong federation publish` hung while the broker was down.
             self.nc = self._run(
-                nats.connect(self.url, connect_timeout=self.timeout, allow_reconnect=False, max_reconnect_attempts=0)
+                nats.connect(
+                    self.url,
+                    connect_timeout=self.timeout,
+                    allow_reconnect=False,
+                    max_reconnect_attempts=1,
+                    reconnect_time_wait=0.1,
+                    error_cb=note,
+                )
             )
         except (TimeoutError, NoServersError, OSError, NatsTimeout) as error:
             self.loop.close()
-            raise BrokerUnavailable(f"无法连接消息服务 {self.url}：{error}", code="broker_unavailable") from error
+            cause = errors[-1] if errors else error
+            raise BrokerUnavailable(f"无法连接消息服务 {self.url}：{cause}", code="broker_unavailable") from error
         self.js = self.nc.jetstream(timeout=self.timeout)
         return self
 

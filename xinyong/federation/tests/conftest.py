@@ -34,3 +34,9 @@ def region():
     # The test may never have created it.
     with Broker() as broker, contextlib.suppress(NotFoundError):
         broker._run(broker.js.delete_stream(stream_name(code)))
+
+
+@pytest.fixture
+def court(make_user):
+    user, _ = make_user("initiator", "provider", department="FY", department_name="区人民法院")
+    return user

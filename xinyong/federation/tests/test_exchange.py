@@ -28,12 +28,6 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def court(make_user):
-    user, _ = make_user("initiator", "provider", department="FY", department_name="区人民法院")
-    return user
-
-
 def simple(category_code: str, n: int = 1) -> dict:
     return {
         "subject_name": f"九江交换测试有限公司{n}",
