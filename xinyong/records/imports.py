@@ -521,7 +521,7 @@ def _helper_init(ctx: _Context) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # Everything inherited (Django, the context) lives as long as the helper: keep it out of the
     # collector, which would otherwise walk it again and again as rows are prepared (a third of the
-    # helper's time) and copy every page it touches.
+    # helper's time) and copy every page it touches. (The parent froze what it had before forking.)
     gc.freeze()
 
 
@@ -827,7 +827,10 @@ def run_job(job_id: int, *, batch_size: int | None = None, progress: ProgressCal
     warnings = 0
     preparer = None
     try:
-        with open_table(Path(job.file_path), job.file_format, encoding=_python_encoding(job)) as table:
+        with (
+            _collector_skips_existing_objects(),
+            open_table(Path(job.file_path), job.file_format, encoding=_python_encoding(job)) as table,
+        ):
             columns = map_header(schema, table.header)
             if job.total_rows is None and table.estimated_rows is not None:
                 job.total_rows = table.estimated_rows
@@ -888,6 +891,22 @@ def run_job(job_id: int, *, batch_size: int | None = None, progress: ProgressCal
     if progress:
         progress(job)
     return job
+
+
+@contextlib.contextmanager
+def _collector_skips_existing_objects() -> Iterator[None]:
+    """While a job runs, the garbage collector looks only at objects made since it started: each
+    batch makes hundreds of thousands (cells, rows), and every full collection would otherwise walk
+    all of Django's as well. Helper processes forked meanwhile inherit this. A process that froze
+    objects itself (a pre-forking server) is left as it is."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _python_encoding(job: ImportJob) -> str | None:
