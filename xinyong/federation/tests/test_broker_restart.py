@@ -87,6 +87,21 @@ def received() -> list[str]:
     return sorted(Record.objects.filter(channel="federation").values_list("decision_number", flat=True))
 
 
+def consume_until(expected: int, durable: str) -> tuple[int, int, int]:
+    """Consume until `expected` messages were applied: a broker just back may answer its first fetch
+    late (each pull waits up to 0.5 s on it), so one empty pull does not mean the stream is empty."""
+    applied = duplicates = redelivered = 0
+    deadline = time.monotonic() + READY_WITHIN_SECONDS
+    while applied < expected and time.monotonic() < deadline:
+        got = services.consume(source=REGION, durable=durable)
+        applied, duplicates, redelivered = (
+            applied + got.applied,
+            duplicates + got.duplicates,
+            redelivered + got.redelivered,
+        )
+    return applied, duplicates, redelivered
+
+
 def test_exchange_survives_a_broker_restart_without_loss_or_duplicates(court, nats_server):
     durable = f"{REGION}-in"
     with clock.frozen_at(dt.date(2025, 6, 2)):
@@ -107,10 +122,10 @@ def test_exchange_survives_a_broker_restart_without_loss_or_duplicates(court, na
         resent = services.publish(region=REGION)
         assert (resent.sent, resent.duplicates) == (3, 1)
 
-        after = services.consume(source=REGION, durable=durable)
         # The three left before the restart and the two made during it; a message whose ack the broker
         # lost would come again and be recognised by the inbox, never applied twice.
-        assert after.applied == 5 and after.duplicates == after.redelivered
+        applied, duplicates, redelivered = consume_until(5, durable)
+        assert applied == 5 and duplicates == redelivered
         assert services.consume(source=REGION, durable=durable).applied == 0
 
     numbers = [simple("court_enforcement", n)["decision_number"] for n in range(1, 7)]
