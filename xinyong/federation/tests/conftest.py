@@ -1,4 +1,5 @@
 import contextlib
+import datetime as dt
 import os
 import socket
 import uuid
@@ -6,7 +7,10 @@ import uuid
 import pytest
 from nats.js.errors import NotFoundError
 
+from xinyong.audit.services import Actor
 from xinyong.federation.broker import Broker, nats_url, stream_name
+from xinyong.lists.services import EntryInput, create_entry
+from xinyong.subjects.services import SubjectRef, ensure_subjects
 
 
 def _nats_reachable() -> bool:
@@ -40,3 +44,21 @@ def region():
 def court(make_user):
     user, _ = make_user("initiator", "provider", department="FY", department_name="区人民法院")
     return user
+
+
+def court_entry(court, code: str, document_number: str):
+    """The court lists an organisation (created first if new) as a defaulter, in this district."""
+    actor = Actor.of(court)
+    ref = SubjectRef(key=code, kind="legal_person", name="九江失信建材有限公司", code=code)
+    ensure_subjects(actor=actor, refs=[ref], reason="test")
+    return create_entry(
+        actor=actor,
+        user=court,
+        data=EntryInput(
+            list_type="black_court_defaulter",
+            subject=code,
+            document_number=document_number,
+            basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》",
+            decided_on=dt.date(2025, 5, 20),
+        ),
+    )

@@ -12,11 +12,12 @@ from xinyong.federation import services
 from xinyong.federation.broker import Broker, stream_name, subject_of
 from xinyong.federation.models import InboundMessage, OutboxMessage
 from xinyong.lists.models import ListEntry
-from xinyong.lists.services import EntryInput, create_entry, revoke_entry
+from xinyong.lists.services import revoke_entry
 from xinyong.records.models import Record
 from xinyong.records.services import ingest_record
 from xinyong.records.tests.factories import penalty, uscc
-from xinyong.subjects.services import SubjectRef, ensure_subjects
+
+from .conftest import court_entry
 
 TODAY = dt.date(2025, 6, 2)
 COMPANY = uscc(701)
@@ -39,19 +40,7 @@ def simple(category_code: str, n: int = 1) -> dict:
 
 
 def enter(court) -> ListEntry:
-    ref = SubjectRef(key=COMPANY, kind="legal_person", name="九江失信建材有限公司", code=COMPANY)
-    ensure_subjects(actor=Actor.of(court), refs=[ref], reason="test")
-    return create_entry(
-        actor=Actor.of(court),
-        user=court,
-        data=EntryInput(
-            list_type="black_court_defaulter",
-            subject=COMPANY,
-            document_number="（2025）赣0404执123号",
-            basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》",
-            decided_on=dt.date(2025, 5, 20),
-        ),
-    )
+    return court_entry(court, COMPANY, "（2025）赣0404执123号")
 
 
 def stream_count(region: str) -> int:

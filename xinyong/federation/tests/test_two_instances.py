@@ -13,11 +13,12 @@ from xinyong.audit.services import Actor
 from xinyong.core import clock
 from xinyong.federation import services
 from xinyong.lists.models import ListEntry
-from xinyong.lists.services import EntryInput, create_entry, revoke_entry
+from xinyong.lists.services import revoke_entry
 from xinyong.records.services import ingest_record
 from xinyong.records.tests.factories import uscc
 from xinyong.rights.services import decide_objection, file_objection
-from xinyong.subjects.services import SubjectRef, ensure_subjects
+
+from .conftest import court_entry
 
 COMPANY = uscc(801)
 TODAY = dt.date(2025, 6, 2)
@@ -56,18 +57,8 @@ def consume_in_city(env, region):
     return json.loads(done.stdout)
 
 
-def court_entry(court) -> ListEntry:
-    return create_entry(
-        actor=Actor.of(court),
-        user=court,
-        data=EntryInput(
-            list_type="black_court_defaulter",
-            subject=COMPANY,
-            document_number="（2025）赣0404执9号",
-            basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》",
-            decided_on=dt.date(2025, 5, 20),
-        ),
-    )
+def entry_in_district(court) -> ListEntry:
+    return court_entry(court, COMPANY, "（2025）赣0404执9号")
 
 
 def test_an_entry_made_in_the_district_restricts_in_the_city(db, make_user, region, city_env):
@@ -84,7 +75,7 @@ def test_an_entry_made_in_the_district_restricts_in_the_city(db, make_user, regi
             actor=Actor.of(court), provider=court.department, category_code="court_enforcement", fields=fields
         )
         ingest_record(actor=Actor.of(court), provider=court.department, category_code="interview", fields=fields)
-        entry = court_entry(court)
+        entry = entry_in_district(court)
     assert services.publish(region=region).sent == 2  # the record and the entry; not the interview
 
     first = consume_in_city(city_env, region)
@@ -112,12 +103,7 @@ def test_an_objection_in_the_district_suspends_the_entry_in_the_city(db, make_us
     court, _ = make_user("initiator", department="FY", department_name="区人民法院")
     office, _ = make_user("credit_office", department="XYB", department_name="区信用办")
     with clock.frozen_at(TODAY):
-        ensure_subjects(
-            actor=Actor.of(court),
-            refs=[SubjectRef(key=COMPANY, kind="legal_person", name="九江失信建材有限公司", code=COMPANY)],
-            reason="test",
-        )
-        entry = court_entry(court)
+        entry = entry_in_district(court)
         services.publish(region=region)
         assert consume_in_city(city_env, region)["applied"] == 1
         assert check_in_city(city_env, region)["result"] == "restricted"
