@@ -212,7 +212,7 @@ def _store_checks(rows: list[tuple]) -> None:
         Check.objects.bulk_create(checks, batch_size=2000)
         return
     with connection.cursor() as cursor, cursor.copy(copy_sql(connection, Check, _CHECK_ROW)) as copy:
-        copy.write("".join(copy_line(_signed(row)) for row in rows))
+        copy.write("".join(copy_line(_signed(row)) + "\n" for row in rows))
 
 
 WRITER = make_writer(_store_checks)

@@ -29,7 +29,6 @@ import json
 import logging
 import multiprocessing
 import os
-import re
 import signal
 import tempfile
 import threading
@@ -41,7 +40,6 @@ from pathlib import Path
 
 from asgiref.local import Local
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, connections, transaction
 from django_tasks import task
 
@@ -53,6 +51,7 @@ from xinyong.catalog.schema import CompiledSchema
 from xinyong.catalog.selectors import get_category, schema_of
 from xinyong.core import clock
 from xinyong.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from xinyong.core.pgcopy import NULL, copy_line, copy_value, encode_json
 
 from . import services
 from .models import Channel, ImportJob, ImportRowError, Record
@@ -304,43 +303,6 @@ def _unknown_note(columns: Columns) -> str:
 #   text; this process only adds ids and times and hands PostgreSQL one string per table and batch.
 
 
-_NULL = r"\N"
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_JSON = DjangoJSONEncoder(ensure_ascii=False)
-_LINE_BREAK = re.compile(r"[\n\r]")
-
-
-def _plain(value: object) -> str:
-    """A non-null value as COPY text, before escaping: booleans as t/f, dates and datetimes ISO 8601."""
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    return value if type(value) is str else str(value)
-
-
-def _escape(text: str) -> str:
-    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
-
-
-def _copy_value(value: object, is_json: bool = False) -> str:
-    """One value in COPY's text format: NULL as \\N, backslash and line breaks escaped."""
-    if value is None:
-        return _NULL
-    return _escape(_JSON.encode(value) if is_json else _plain(value))
-
-
-def _copy_line(cells: list) -> str:
-    """Values as one line of COPY text (without the line break). Values rarely hold a tab, line
-    break or backslash, so the line is joined first and only escaped value by value when counting
-    those characters shows that one does (a row's cells are formatted in helpers, by the hundred
-    thousand)."""
-    texts = [_NULL if c is None else c if type(c) is str else _plain(c) for c in cells]
-    line = "\t".join(texts)
-    if line.count("\t") == len(texts) - 1 and line.count("\\") == cells.count(None) and not _LINE_BREAK.search(line):
-        return line
-    return "\t".join(_copy_value(c) for c in cells)
-
-
 @dataclass(frozen=True)
 class _CopyTable:
     """New rows of one model for COPY. The `leading` columns (ids, times) are written by the storing
@@ -371,7 +333,7 @@ class _CopyTable:
             varying=varying,
             json=json_columns,
             defaults=defaults,
-            constant="".join("\t" + _copy_value(defaults[name], name in json_columns) for name in fixed),
+            constant="".join("\t" + copy_value(defaults[name], name in json_columns) for name in fixed),
         )
 
     def text(self, values: dict) -> str:
@@ -380,8 +342,8 @@ class _CopyTable:
         cells = [values.get(name, defaults[name]) for name in self.varying]
         for i in self.json_at:
             if cells[i] is not None:
-                cells[i] = _JSON.encode(cells[i])
-        return _copy_line(cells) + self.constant
+                cells[i] = encode_json(cells[i])
+        return copy_line(cells) + self.constant
 
     @cached_property
     def json_at(self) -> tuple[int, ...]:
@@ -640,9 +602,9 @@ def _store_copy(job: ImportJob, batch: _Batch, ctx: _Context) -> Counter | None:
             by_decision.add(number.strip())
     if fresh:
         subject_ids = _ensure_subjects_copy(job, fresh, ctx)
-        now = _copy_value(clock.now())
+        now = copy_value(clock.now())
         lines = [
-            f"{subject_ids[row[SUBJECT_KEY]]}\t{now}\t{now if row[PUBLISHED] else _NULL}\t{row[RECORD_TEXT]}\n"
+            f"{subject_ids[row[SUBJECT_KEY]]}\t{now}\t{now if row[PUBLISHED] else NULL}\t{row[RECORD_TEXT]}\n"
             for row in fresh
         ]
         _copy_text(ctx.tables.record, lines)
@@ -701,7 +663,7 @@ def _ensure_subjects_copy(job: ImportJob, fresh: list[tuple], ctx: _Context) -> 
     if not missing:
         return ids
     now = clock.now()
-    stamp, today = _copy_value(now), _copy_value(now.date())
+    stamp, today = copy_value(now), copy_value(now.date())
     new_ids = _allocate_ids(Subject, len(missing))
     # A concurrent import creating the same subject makes this COPY fail: the batch is retried.
     _copy_text(
