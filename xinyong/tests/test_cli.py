@@ -73,9 +73,8 @@ def _wait_until_accepting(port: int, timeout: float) -> None:
             threading.Event().wait(0.05)
 
 
-def test_serve_runs_the_production_server(tmp_path):
-    port = _free_port()
-    env = {**os.environ, "XINYONG_DATA_DIR": str(tmp_path), "XINYONG_DATABASE_URL": ""}
+def _start_server(port: int, env: dict) -> subprocess.Popen:
+    """`xinyong serve` with one worker, once it accepts connections."""
     process = subprocess.Popen(
         [sys.executable, "-m", "xinyong.cli", "serve", "--port", str(port), "--workers", "1"],
         env=env,
@@ -83,9 +82,16 @@ def test_serve_runs_the_production_server(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    _wait_for_line(process.stdout, "Started worker", timeout=30)
+    _wait_until_accepting(port, timeout=30)
+    return process
+
+
+def test_serve_runs_the_production_server(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "XINYONG_DATA_DIR": str(tmp_path), "XINYONG_DATABASE_URL": ""}
+    process = _start_server(port, env)
     try:
-        _wait_for_line(process.stdout, "Started worker", timeout=30)
-        _wait_until_accepting(port, timeout=30)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/identifiers/914403001922038216") as r:
             assert r.status == 200 and '"valid": true' in r.read().decode()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as r:
@@ -116,16 +122,8 @@ def test_a_stopped_server_writes_the_checks_it_still_holds(tmp_path):
     cli("user", "create", "cz", "--department", "CZ", "--department-name", "区财政局", "--role", "implementer")
     token = cli("token", "create", "cz").split()[-1]
     port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "xinyong.cli", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = _start_server(port, env)
     try:
-        _wait_for_line(process.stdout, "Started worker", timeout=30)
-        _wait_until_accepting(port, timeout=30)
         body = json.dumps({"subject": "914403001922038216", "matter": "government_procurement"}).encode()
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/v1/checks",
