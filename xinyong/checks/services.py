@@ -104,9 +104,12 @@ def answer_for(snapshot: engine.Snapshot, subject: SubjectView | None, matter: s
     return Check.Result.CLEAR, measures
 
 
+_CANONICAL = DjangoJSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _payload(answer: dict) -> str:
     """The answer as canonical JSON: what the digest covers, and (parsed by the database) what is stored."""
-    return json.dumps(answer, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(answer)
 
 
 def _digest(payload: str) -> str:

@@ -25,6 +25,9 @@ _cache: dict = {"at": 0.0, "grade": None, "industry": None}
 
 
 def _matters() -> tuple[frozenset[str], frozenset[str]]:
+    grade, industry = _cache["grade"], _cache["industry"]
+    if grade is not None and industry is not None and time.monotonic() - _cache["at"] <= CACHE_SECONDS:
+        return grade, industry  # read twice per check: no lock on the way through
     with _lock:
         if _cache["grade"] is None or time.monotonic() - _cache["at"] > CACHE_SECONDS:
             _cache["grade"] = frozenset(
