@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from django.db import connection, models
 
+from .pgcopy import copy_sql
+
 # Below this many rows one INSERT costs less than reserving ids and opening a COPY.
 COPY_FROM = 50
 
@@ -54,8 +56,7 @@ def _reserve_ids(model, count: int) -> list[int]:
 
 def _copy(model, objs: list[models.Model]) -> None:
     fields = model._meta.concrete_fields
-    quote = connection.ops.quote_name
-    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+    sql = copy_sql(connection, model, tuple(f.attname for f in fields))
     with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(sql) as copy:
         for obj in objs:
             copy.write_row([_value(field, obj) for field in fields])
