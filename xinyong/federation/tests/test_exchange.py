@@ -126,21 +126,18 @@ def test_consumer_crash_before_ack_loses_nothing_and_duplicates_nothing(court, r
     assert received_entries(region).count() == 0 and not InboundMessage.objects.exists()
     monkeypatch.undo()
 
-    # 2. Crash after commit, before ack: applied once, but the stream still holds the messages.
-    import time
-
-    time.sleep(1.1)
-    crashed = services.consume(source=region, durable=durable, ack_wait=1.0, ack=False)
+    # 2. Crash after commit, before ack: applied once, but the stream still holds the messages. The
+    #    broker hands them out again once its ack_wait (1 s) has passed: the fetch waits for that (up to
+    #    `wait`) and returns as soon as they come, instead of the test sleeping.
+    crashed = services.consume(source=region, durable=durable, ack_wait=1.0, ack=False, wait=5.0, max_messages=2)
     assert crashed.applied == 2 and crashed.unacked == 2
     assert received_entries(region).count() == 1
     records = Record.objects.filter(channel="federation").count()
 
     # 3. Redelivered after ack_wait: recognised, acked, nothing new.
-    time.sleep(1.1)
-    redelivered = services.consume(source=region, durable=durable, ack_wait=1.0)
+    redelivered = services.consume(source=region, durable=durable, ack_wait=1.0, wait=5.0, max_messages=2)
     assert redelivered.redelivered == 2 and redelivered.duplicates == 2 and redelivered.applied == 0
     assert received_entries(region).count() == 1
     assert Record.objects.filter(channel="federation").count() == records == 1
-    # And acked for good: nothing comes back.
-    time.sleep(1.1)
-    assert services.consume(source=region, durable=durable, ack_wait=1.0).redelivered == 0
+    # And acked for good: nothing comes back within more than one ack_wait.
+    assert services.consume(source=region, durable=durable, ack_wait=1.0, wait=1.5).redelivered == 0
