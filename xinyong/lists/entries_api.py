@@ -14,7 +14,6 @@ from xinyong.core.pagination import paginate
 
 from . import services
 from .models import CleanRecordPublication, ListEntry
-from .public import clean_subjects
 
 router = Router(tags=["红黑名单"])
 
@@ -152,9 +151,10 @@ def clean_record_list(request, params: Query[CleanListParams]):
     publication = publications.first()
     if publication is None:
         raise NotFound("该月尚未公布", code="not_published")
-    page = paginate(clean_subjects(publication.as_of, publication.years), limit=params.limit, offset=params.offset)
+    members = publication.members.select_related("subject").order_by("position")
+    page = paginate(members, limit=params.limit, offset=params.offset)
     return page.body(
-        lambda s: {"code": s.public_code, "name": s.name},
+        lambda m: {"code": m.subject.public_code, "name": m.subject.name},
         month=publication.month.strftime("%Y-%m"),
         as_of=publication.as_of,
         years=publication.years,

@@ -146,7 +146,8 @@ class ListEntryEvent(models.Model):
 
 class CleanRecordPublication(models.Model):
     """The monthly publication of subjects with no bad record (R6, 000 §1): which month, as of which
-    day, how many. The subjects themselves are derived from the data on that day, so nothing is copied."""
+    day, how many, and the subjects themselves (`CleanRecordMember`): what was published stays what was
+    published, and reading a page of it is an indexed read, not the anti-join over millions of records."""
 
     month = models.DateField("月份", unique=True, help_text="该月第一天")
     as_of = models.DateField("截至日期")
@@ -160,3 +161,18 @@ class CleanRecordPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y年%m月}：{self.subject_count}"
+
+
+class CleanRecordMember(models.Model):
+    """One subject of a monthly clean-record publication, in the published order."""
+
+    publication = models.ForeignKey(CleanRecordPublication, on_delete=models.CASCADE, related_name="members")
+    position = models.PositiveIntegerField("序号")
+    subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "无不良记录主体公布名单"
+        constraints = [models.UniqueConstraint(fields=["publication", "position"], name="clean_member_position")]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id}:{self.position}"

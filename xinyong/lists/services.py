@@ -11,14 +11,14 @@ from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
 from xinyong.checks import engine
 from xinyong.checks.services import push_entry_change
-from xinyong.core import clock, parameters
+from xinyong.core import bulk, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.records.models import Record
 from xinyong.subjects.models import Subject
 from xinyong.subjects.selectors import get_by_code, relations_of_role
 
-from .models import CleanRecordPublication, ListEntry, ListEntryEvent, ListType
+from .models import CleanRecordMember, CleanRecordPublication, ListEntry, ListEntryEvent, ListType
 from .public import clean_subjects
 
 
@@ -281,6 +281,7 @@ def expire_entries(*, today: dt.date) -> dict:
     return {"expired": expired}
 
 
+@transaction.atomic
 def publish_clean_record_list(*, today: dt.date) -> dict:
     """Monthly (the first daily run of a month): publish the subjects with no bad record (R6)."""
     month = today.replace(day=1)
@@ -288,12 +289,9 @@ def publish_clean_record_list(*, today: dt.date) -> dict:
         return {"published": False}
     years = parameters.integer("no_dishonesty_years")
     publication = CleanRecordPublication.objects.create(
-        month=month,
-        as_of=today,
-        years=years,
-        subject_count=clean_subjects(today, years).count(),
-        generated_at=clock.now(),
+        month=month, as_of=today, years=years, subject_count=0, generated_at=clock.now()
     )
+    store_clean_members(publication)
     audit(
         actor=Actor(name="system", channel="daily"),
         action="clean_list.publish",
@@ -302,3 +300,14 @@ def publish_clean_record_list(*, today: dt.date) -> dict:
         after={"count": publication.subject_count, "as_of": today},
     )
     return {"published": True, "subjects": publication.subject_count}
+
+
+def store_clean_members(publication: CleanRecordPublication) -> None:
+    """The subjects of a publication as of its day, stored in their published order (name, then id)."""
+    ids = clean_subjects(publication.as_of, publication.years).values_list("pk", flat=True)
+    members = [
+        CleanRecordMember(publication=publication, position=n, subject_id=pk) for n, pk in enumerate(ids, start=1)
+    ]
+    bulk.insert(members)
+    publication.subject_count = len(members)
+    publication.save(update_fields=["subject_count"])

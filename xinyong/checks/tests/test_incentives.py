@@ -97,6 +97,20 @@ def test_monthly_list_of_subjects_with_no_bad_record(api, world):
     listed = api.get("/clean-record-list", month="2025-07").json()
     codes = [item["code"] for item in listed["items"]]
     assert CLEAN in codes and PENALISED not in codes
-    assert listed["as_of"] == "2025-07-01" and listed["years"] == 3
-    assert api.get("/clean-record-list", month="2025-08").status_code == 404
+    assert listed["as_of"] == "2025-07-01" and listed["years"] == 3 and listed["count"] == len(codes)
+
+    # What was published stays published: a penalty decided in June and delivered in July does not
+    # rewrite July's list (August's will leave the company out).
+    late = penalty(701, CF_XDR_SHXYM=CLEAN, CF_XDR_MC="九江守信农业有限公司", CF_JDRQ="2025-06-20")
+    with clock.frozen_at(dt.date(2025, 7, 3)):
+        assert (
+            api.post("/records", {"category": "admin_penalty", "fields": late}, token=world["market"]).status_code
+            == 201
+        )
+    again = api.get("/clean-record-list", month="2025-07").json()
+    assert [item["code"] for item in again["items"]] == codes
+    call_command("daily", "--date", "2025-08-01", stdout=io.StringIO())
+    august = api.get("/clean-record-list", month="2025-08").json()
+    assert CLEAN not in [item["code"] for item in august["items"]]
+    assert api.get("/clean-record-list", month="2025-09").status_code == 404
     assert api.get("/clean-record-list", month="July").status_code == 422
