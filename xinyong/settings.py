@@ -163,6 +163,9 @@ CSRF_COOKIE_SECURE = _env_flag("XINYONG_HTTPS")
 # prepend a new key, run `xinyong rotate-keys`, then drop the old one). Lookup uses a keyed hash.
 XINYONG_FIELD_KEYS = [k for k in os.environ.get("XINYONG_FIELD_KEYS", "").split(",") if k.strip()]
 XINYONG_LOOKUP_KEY = os.environ.get("XINYONG_LOOKUP_KEY", "")
+# Shared by the two platforms of a federation link: personal ID numbers cross only sealed under it
+# (xinyong/federation/sealing.py); unset, persons' records and entries do not cross.
+XINYONG_FEDERATION_KEY = os.environ.get("XINYONG_FEDERATION_KEY", "")
 
 # API tokens expire after this many days unless created with another lifetime.
 XINYONG_TOKEN_DAYS = int(os.environ.get("XINYONG_TOKEN_DAYS", "365"))

@@ -21,6 +21,7 @@ from xinyong.catalog.selectors import schema_of
 from xinyong.checks import engine
 from xinyong.checks.services import push_entry_change
 from xinyong.core import clock
+from xinyong.core.identifiers import identify
 from xinyong.lists import services as lists
 from xinyong.lists.models import ListEntry, ListType
 from xinyong.records import services as records
@@ -33,6 +34,7 @@ from xinyong.subjects.services import SubjectRef, ensure_subjects
 from .broker import Broker, check_region, own_region, subject_of
 from .models import InboundMessage, Kind, OutboxMessage, ReceivedEntry
 from .outbox import PLATFORM_PREFIX, enqueue_unsent_records
+from .sealing import SealBroken, seal_for, unseal
 
 ENDED = {ListEntry.Status.REVOKED, ListEntry.Status.EXPIRED, ListEntry.Status.EXITED}
 # Status changes of a record that another platform follows; `superseded` it derives from versions.
@@ -61,9 +63,7 @@ def publish(*, region: str | None = None, broker: Broker | None = None, batch: i
             if not rows:
                 break
             for row in rows:
-                data = json.dumps(
-                    {"kind": row.kind, "msg_id": row.msg_id, "payload": row.payload}, ensure_ascii=False
-                ).encode()
+                data = json.dumps(_body(row), ensure_ascii=False).encode()
                 duplicate = broker.publish(subject_of(region, row.kind), data, msg_id=row.msg_id, stream=stream)
                 # Only after the ack: a crash before this line resends, and the stream drops the resend.
                 OutboxMessage.objects.filter(pk=row.pk).update(sent_at=clock.now())
@@ -81,6 +81,14 @@ def publish(*, region: str | None = None, broker: Broker | None = None, batch: i
             after={"sent": result.sent, "duplicates": result.duplicates},
         )
     return result
+
+
+def _body(row: OutboxMessage) -> dict:
+    body = {"kind": row.kind, "msg_id": row.msg_id, "payload": row.payload}
+    sealed = seal_for(row)  # sealed at sending, so no ID number rests in the outbox
+    if sealed:
+        body["sealed"] = sealed
+    return body
 
 
 # ---------------------------------------------------------------------------------------- consume
@@ -165,22 +173,33 @@ def apply_message(source: str, data: bytes) -> InboundMessage:
         kind, msg_id, payload = body["kind"], body["msg_id"], body["payload"]
     except (ValueError, KeyError, TypeError):
         return InboundMessage(outcome=InboundMessage.Outcome.REJECTED, detail="报文格式无效")
+    try:
+        sealed, seal_note = unseal(body.get("sealed")), ""
+    except SealBroken as error:
+        sealed, seal_note = {}, str(error)  # applied as if nothing were sealed: persons then do not cross
     with transaction.atomic():
-        held = InboundMessage.objects.filter(source=source, msg_id=msg_id).first()
-        if held is not None:
+        held = InboundMessage.objects.select_for_update().filter(source=source, msg_id=msg_id).first()
+        # A message refused before (no shared key yet, a list type not set up yet…) is tried again when it
+        # comes again, by a resend or a new consumer; one applied is never applied twice.
+        if held is not None and held.outcome != InboundMessage.Outcome.REJECTED:
             return InboundMessage(outcome=InboundMessage.Outcome.DUPLICATE, msg_id=msg_id)
         actor = Actor(name=f"federation:{source}", department=platform_code(source), channel="federation")
         apply = {Kind.RECORD: _apply_record, Kind.ENTRY: _apply_entry}.get(kind)
-        outcome = apply(source, payload, actor) if apply else Outcome(InboundMessage.Outcome.REJECTED, "未知类型")
-        return InboundMessage.objects.create(
+        outcome = apply(source, payload, actor, sealed) if apply else _rejected("未知类型")
+        if outcome.outcome == InboundMessage.Outcome.REJECTED and seal_note:
+            outcome.detail = f"{outcome.detail}（{seal_note}）"
+        inbound, _ = InboundMessage.objects.update_or_create(
             source=source,
             msg_id=msg_id,
-            kind=kind if apply else Kind.RECORD,
-            outcome=outcome.outcome,
-            detail=outcome.detail[:500],
-            local_id=outcome.local_id,
-            received_at=clock.now(),
+            defaults={
+                "kind": kind if apply else Kind.RECORD,
+                "outcome": outcome.outcome,
+                "detail": outcome.detail[:500],
+                "local_id": outcome.local_id,
+                "received_at": clock.now(),
+            },
         )
+        return inbound
 
 
 def platform_code(source: str) -> str:
@@ -204,7 +223,7 @@ def _rejected(detail: str) -> Outcome:
     return Outcome(InboundMessage.Outcome.REJECTED, detail)
 
 
-def _apply_record(source: str, payload: dict, actor: Actor) -> Outcome:
+def _apply_record(source: str, payload: dict, actor: Actor, sealed: dict) -> Outcome:
     category = Category.objects.filter(code=payload.get("category"), is_active=True).first()
     if category is None:
         return _rejected(f"本平台无信息类别“{payload.get('category')}”")
@@ -213,11 +232,11 @@ def _apply_record(source: str, payload: dict, actor: Actor) -> Outcome:
     provider = platform_department(source)
     # ingest_record's own steps minus its provider check: the catalog's provider list names this
     # district's departments, and another platform is not one of them.
-    prepared = prepare(
-        category, schema_of(category), payload["fields"], provider_code=provider.code, today=clock.today()
-    )
+    # The ID numbers the sender sealed replace their masked forms; the raw payload is kept masked.
+    fields = {**payload["fields"], **sealed.get("fields", {})}
+    prepared = prepare(category, schema_of(category), fields, provider_code=provider.code, today=clock.today())
     if isinstance(prepared, list):
-        # Typically a person's record: ID numbers travel masked, so the subject cannot be identified.
+        # Typically a person's record sent without sealed ID numbers: the subject cannot be identified.
         return _rejected("；".join(e.reason for e in prepared))
     [(record, stored)] = records.store(
         actor=actor,
@@ -247,26 +266,29 @@ def _apply_record(source: str, payload: dict, actor: Actor) -> Outcome:
     return Outcome(InboundMessage.Outcome.DUPLICATE, local_id=record.pk)
 
 
-def _subject_of(payload: dict, actor: Actor) -> Subject | None:
-    """Organisations by their unified code; persons travel with a masked ID number only and cannot be
-    identified here (the keyed-hash key is not sent)."""
-    code = payload.get("code", "")
-    if payload.get("kind") == Subject.Kind.NATURAL_PERSON or "*" in code:
+def _subject_of(payload: dict, actor: Actor, person_id: str | None) -> Subject | None:
+    """Organisations by their unified code; persons by the ID number the sender sealed (`sealing`),
+    never by the masked one (the keyed-hash key is not sent: each platform keys persons its own way)."""
+    if payload.get("kind") == Subject.Kind.NATURAL_PERSON or "*" in payload.get("code", ""):
+        ref = _person_ref(person_id, payload["name"]) if person_id else None
+    else:
+        key = key_for_code(payload.get("code", ""))
+        kind = payload.get("kind") or Subject.Kind.LEGAL_PERSON
+        ref = SubjectRef(key=key, kind=kind, name=payload["name"], code=key) if key else None
+    if ref is None:
         return None
-    key = key_for_code(code)
-    if key is None:
-        return None
-    ids = ensure_subjects(
-        actor=actor,
-        refs=[
-            SubjectRef(key=key, kind=payload.get("kind") or Subject.Kind.LEGAL_PERSON, name=payload["name"], code=key)
-        ],
-        reason="federation",
-    )
-    return Subject.objects.get(pk=ids[key])
+    ids = ensure_subjects(actor=actor, refs=[ref], reason="federation")
+    return Subject.objects.get(pk=ids[ref.key])
 
 
-def _apply_entry(source: str, payload: dict, actor: Actor) -> Outcome:
+def _person_ref(person_id: str, name: str) -> SubjectRef | None:
+    key = key_for_code(person_id)
+    if key is None or not key.startswith("P"):
+        return None
+    return SubjectRef(key=key, kind=Subject.Kind.NATURAL_PERSON, name=name, person_id=identify(person_id).code)
+
+
+def _apply_entry(source: str, payload: dict, actor: Actor, sealed: dict) -> Outcome:
     link = ReceivedEntry.objects.select_related("entry").filter(source=source, origin_id=payload["id"]).first()
     status = payload.get("status")
     if status in ENDED:
@@ -281,7 +303,7 @@ def _apply_entry(source: str, payload: dict, actor: Actor) -> Outcome:
         return Outcome(InboundMessage.Outcome.APPLIED, local_id=entry.pk)
     if link is not None:
         return _follow_objection(link.entry, payload, actor)
-    return receive_entry(source, payload, actor)
+    return receive_entry(source, payload, actor, sealed)
 
 
 def _follow_objection(entry: ListEntry, payload: dict, actor: Actor) -> Outcome:
@@ -295,15 +317,15 @@ def _follow_objection(entry: ListEntry, payload: dict, actor: Actor) -> Outcome:
     return Outcome(InboundMessage.Outcome.APPLIED, local_id=entry.pk)
 
 
-def receive_entry(source: str, payload: dict, actor: Actor) -> Outcome:
+def receive_entry(source: str, payload: dict, actor: Actor, sealed: dict) -> Outcome:
     """A list entry received from another platform, its initiator that platform's department — the
     initiator rule of `create_entry` (谁主管、谁认定) belongs to this district's own decisions."""
     list_type = ListType.objects.filter(code=payload.get("list_type"), is_active=True).first()
     if list_type is None:
         return _rejected(f"本平台无名单类型“{payload.get('list_type')}”")
-    subject = _subject_of(payload["subject"], actor)
+    subject = _subject_of(payload["subject"], actor, sealed.get("subject"))
     if subject is None:
-        return _rejected("个人主体仅以脱敏号码交换，本平台无法识别，未接收")
+        return _rejected("个人主体仅以脱敏号码交换且未附加密身份信息，本平台无法识别，未接收")
     entry = ListEntry.objects.create(
         list_type=list_type,
         subject=subject,

@@ -10,7 +10,7 @@ from nats.js.errors import NotFoundError
 from xinyong.audit.services import Actor
 from xinyong.federation.broker import Broker, nats_url, stream_name
 from xinyong.lists.services import EntryInput, create_entry
-from xinyong.subjects.services import SubjectRef, ensure_subjects
+from xinyong.subjects.services import SubjectRef, ensure_subjects, person_key
 
 
 def _nats_reachable() -> bool:
@@ -46,10 +46,14 @@ def court(make_user):
     return user
 
 
-def court_entry(court, code: str, document_number: str):
-    """The court lists an organisation (created first if new) as a defaulter, in this district."""
+def court_entry(court, code: str, document_number: str, *, person_name: str = ""):
+    """The court lists an organisation — or, with `person_name`, a person (`code`: the ID number) —
+    created first if new, as a defaulter, in this district."""
     actor = Actor.of(court)
-    ref = SubjectRef(key=code, kind="legal_person", name="九江失信建材有限公司", code=code)
+    if person_name:
+        ref = SubjectRef(key=person_key(code), kind="natural_person", name=person_name, person_id=code)
+    else:
+        ref = SubjectRef(key=code, kind="legal_person", name="九江失信建材有限公司", code=code)
     ensure_subjects(actor=actor, refs=[ref], reason="test")
     return create_entry(
         actor=actor,

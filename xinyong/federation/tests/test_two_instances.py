@@ -8,19 +8,22 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 
 from xinyong.audit.services import Actor
 from xinyong.core import clock
 from xinyong.federation import services
+from xinyong.federation.broker import Broker, stream_name, subject_of
 from xinyong.lists.models import ListEntry
 from xinyong.lists.services import revoke_entry
 from xinyong.records.services import ingest_record
-from xinyong.records.tests.factories import uscc
+from xinyong.records.tests.factories import resident_id, uscc
 from xinyong.rights.services import decide_objection, file_objection
 
 from .conftest import court_entry
 
 COMPANY = uscc(801)
+PERSON = resident_id(801, "19800101")
 TODAY = dt.date(2025, 6, 2)
 
 
@@ -45,16 +48,23 @@ def city(env, *args):
     )
 
 
-def check_in_city(env, region):
-    made = city(env, "check", COMPANY, "--matter", "government_procurement", "--department", f"FED-{region}", "--json")
+def check_in_city(env, region, code=COMPANY, matter="government_procurement"):
+    made = city(env, "check", code, "--matter", matter, "--department", f"FED-{region}", "--json")
     assert made.returncode == 0, made.stderr
     return json.loads(made.stdout)
 
 
-def consume_in_city(env, region):
-    done = city(env, "federation", "consume", "--from", region, "--durable", f"city-from-{region}")
+def consume_in_city(env, region, durable=""):
+    done = city(env, "federation", "consume", "--from", region, "--durable", durable or f"city-from-{region}")
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+def stream_body(region: str) -> dict:
+    """The last list-entry message on the district's stream, as anyone reading the stream sees it."""
+    with Broker() as broker:
+        raw = broker._run(broker.js.get_last_msg(stream_name(region), subject_of(region, "entry")))
+    return json.loads(raw.data)
 
 
 def entry_in_district(court) -> ListEntry:
@@ -122,3 +132,26 @@ def test_an_objection_in_the_district_suspends_the_entry_in_the_city(db, make_us
         services.publish(region=region)
         assert consume_in_city(city_env, region)["applied"] == 1
         assert check_in_city(city_env, region)["result"] == "restricted"
+
+
+def test_a_person_crosses_only_sealed_under_the_key_the_link_shares(db, make_user, region, city_env, settings):
+    """ID numbers travel masked; with a key both platforms hold, the real number is sealed beside the
+    payload, and the city — which keys persons with its own secret — identifies and restricts the person."""
+    court, _ = make_user("initiator", department="FY", department_name="区人民法院")
+    settings.XINYONG_FEDERATION_KEY = Fernet.generate_key().decode()
+    with clock.frozen_at(TODAY):
+        court_entry(court, PERSON, "（2025）赣0404执11号", person_name="钱多多")
+    assert services.publish(region=region).sent == 1
+    body = stream_body(region)
+    assert PERSON not in json.dumps(body, ensure_ascii=False)  # the stream shows no ID number
+    assert body["payload"]["subject"]["code"] == PERSON[:4] + "*" * 10 + PERSON[-4:]
+
+    without_key = consume_in_city(city_env, region)
+    assert without_key["rejected"] == 1 and "交换密钥" in without_key["details"][0], without_key
+
+    # The city gets the key; a refused message is tried again when it comes again (here: a new consumer).
+    keyed = {**city_env, "XINYONG_FEDERATION_KEY": settings.XINYONG_FEDERATION_KEY}
+    assert consume_in_city(keyed, region, durable=f"city-keyed-{region}")["applied"] == 1
+    answer = check_in_city(keyed, region, code=PERSON, matter="high_consumption")
+    assert answer["result"] == "restricted", answer
+    assert answer["subject"] == {"code": PERSON[:4] + "*" * 10 + PERSON[-4:], "name": "钱多多", "known": True}
