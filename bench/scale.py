@@ -210,7 +210,7 @@ def measure(url: str, sizes: dict, work: Path) -> dict:
         raw_times.append(one_raw(code))
         elapsed, made = one_check(code)
         check_times.append(elapsed)
-        results[made.result] = results.get(made.result, 0) + 1
+        results[made["result"]] = results.get(made["result"], 0) + 1
     out["check"] = {
         "codes": len(check_times),
         "results": results,
