@@ -17,7 +17,7 @@ from xinyong.federation.broker import Broker, stream_name, subject_of
 from xinyong.lists.models import ListEntry
 from xinyong.lists.services import revoke_entry
 from xinyong.records.services import ingest_record
-from xinyong.records.tests.factories import resident_id, uscc
+from xinyong.records.tests.factories import penalty, resident_id, uscc
 from xinyong.rights.services import decide_objection, file_objection
 
 from .conftest import court_entry
@@ -60,10 +60,10 @@ def consume_in_city(env, region, durable=""):
     return json.loads(done.stdout)
 
 
-def stream_body(region: str) -> dict:
-    """The last list-entry message on the district's stream, as anyone reading the stream sees it."""
+def stream_body(region: str, kind: str) -> dict:
+    """The last message of a kind (record, entry) on the district's stream, as anyone reading it sees it."""
     with Broker() as broker:
-        raw = broker._run(broker.js.get_last_msg(stream_name(region), subject_of(region, "entry")))
+        raw = broker._run(broker.js.get_last_msg(stream_name(region), subject_of(region, kind)))
     return json.loads(raw.data)
 
 
@@ -138,20 +138,28 @@ def test_a_person_crosses_only_sealed_under_the_key_the_link_shares(db, make_use
     """ID numbers travel masked; with a key both platforms hold, the real number is sealed beside the
     payload, and the city — which keys persons with its own secret — identifies and restricts the person."""
     court, _ = make_user("initiator", department="FY", department_name="区人民法院")
+    market, _ = make_user("provider", department="SCJG", department_name="区市场监督管理局")
     settings.XINYONG_FEDERATION_KEY = Fernet.generate_key().decode()
+    fine = penalty(
+        3, CF_XDR_MC="钱多多", CF_XDR_LB="自然人", CF_XDR_SHXYM="", CF_XDR_ZJHM=PERSON, CF_FRDB="", CF_FR_ZJHM=""
+    )
     with clock.frozen_at(TODAY):
         court_entry(court, PERSON, "（2025）赣0404执11号", person_name="钱多多")
-    assert services.publish(region=region).sent == 1
-    body = stream_body(region)
-    assert PERSON not in json.dumps(body, ensure_ascii=False)  # the stream shows no ID number
-    assert body["payload"]["subject"]["code"] == PERSON[:4] + "*" * 10 + PERSON[-4:]
+        ingest_record(actor=Actor.of(market), provider=market.department, category_code="admin_penalty", fields=fine)
+    assert services.publish(region=region).sent == 2  # the entry and the person's penalty
+    for kind in ("entry", "record"):
+        body = stream_body(region, kind)
+        assert PERSON not in json.dumps(body, ensure_ascii=False), kind  # the stream shows no ID number
+        assert body["payload"]["subject"]["code"] == PERSON[:4] + "*" * 10 + PERSON[-4:] and body["sealed"]
 
     without_key = consume_in_city(city_env, region)
-    assert without_key["rejected"] == 1 and "交换密钥" in without_key["details"][0], without_key
+    assert without_key["rejected"] == 2, without_key
+    assert all("交换密钥" in detail for detail in without_key["details"]), without_key
 
     # The city gets the key; a refused message is tried again when it comes again (here: a new consumer).
     keyed = {**city_env, "XINYONG_FEDERATION_KEY": settings.XINYONG_FEDERATION_KEY}
-    assert consume_in_city(keyed, region, durable=f"city-keyed-{region}")["applied"] == 1
+    keyed_run = consume_in_city(keyed, region, durable=f"city-keyed-{region}")
+    assert (keyed_run["applied"], keyed_run["rejected"]) == (2, 0), keyed_run
     answer = check_in_city(keyed, region, code=PERSON, matter="high_consumption")
     assert answer["result"] == "restricted", answer
     assert answer["subject"] == {"code": PERSON[:4] + "*" * 10 + PERSON[-4:], "name": "钱多多", "known": True}
