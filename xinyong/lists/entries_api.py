@@ -9,11 +9,11 @@ from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
 from xinyong.checks.selectors import entry_loop
 from xinyong.core import clock
-from xinyong.core.errors import InvalidInput, NotFound
 from xinyong.core.pagination import paginate
 
 from . import services
-from .models import CleanRecordPublication, ListEntry
+from .models import ListEntry
+from .public import clean_members, clean_publication
 
 router = Router(tags=["红黑名单"])
 
@@ -141,17 +141,8 @@ class CleanListParams(Schema):
 
 @router.get("/clean-record-list", auth=None, summary="无不良信用记录主体（按月公布）")
 def clean_record_list(request, params: Query[CleanListParams]):
-    publications = CleanRecordPublication.objects.all()
-    if params.month:
-        try:
-            month = dt.date.fromisoformat(f"{params.month}-01")
-        except ValueError:
-            raise InvalidInput("month 格式应为 YYYY-MM", code="invalid_month") from None
-        publications = publications.filter(month=month)
-    publication = publications.first()
-    if publication is None:
-        raise NotFound("该月尚未公布", code="not_published")
-    members = publication.members.select_related("subject").order_by("position")
+    publication = clean_publication(params.month)
+    members = clean_members(publication)
     page = paginate(members, limit=params.limit, offset=params.offset)
     return page.body(
         lambda m: {"code": m.subject.public_code, "name": m.subject.name},

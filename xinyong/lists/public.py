@@ -10,9 +10,10 @@ from django.db.models import Exists, OuterRef, Q
 from xinyong.checks import engine
 from xinyong.core import clock
 from xinyong.core.dates import add_months
+from xinyong.core.errors import InvalidInput, NotFound
 from xinyong.subjects.models import Subject
 
-from .models import ListEntry
+from .models import CleanRecordPublication, ListEntry
 
 PUBLIC_KINDS = ("red", "black")
 
@@ -131,3 +132,23 @@ def clean_subjects(as_of: dt.date, years: int):
         .filter(~Exists(bad_records), ~Exists(bad_entries))
         .order_by("search_name", "pk")
     )
+
+
+def clean_publication(month: str | None = None) -> CleanRecordPublication:
+    """A monthly clean-record publication (`YYYY-MM`), or the latest."""
+    publications = CleanRecordPublication.objects.all()
+    if month:
+        try:
+            first = dt.date.fromisoformat(f"{month}-01")
+        except ValueError:
+            raise InvalidInput("month 格式应为 YYYY-MM", code="invalid_month") from None
+        publications = publications.filter(month=first)
+    publication = publications.first()
+    if publication is None:
+        raise NotFound("该月尚未公布", code="not_published")
+    return publication
+
+
+def clean_members(publication: CleanRecordPublication):
+    """The published subjects, in the published order."""
+    return publication.members.select_related("subject").order_by("position")

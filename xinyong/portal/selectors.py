@@ -12,7 +12,8 @@ from xinyong.core.crypto import decrypt
 from xinyong.core.errors import NotFound
 from xinyong.core.masking import mask_person_name
 from xinyong.core.pagination import Page, paginate
-from xinyong.lists.public import public_entries
+from xinyong.lists.models import CleanRecordPublication
+from xinyong.lists.public import clean_members, clean_publication, public_entries
 from xinyong.records.selectors import publicly_visible
 from xinyong.rights.models import RepairNote
 from xinyong.subjects.models import Subject
@@ -107,6 +108,18 @@ def repair_notes_page(*, limit: int, offset: int) -> Page:
     page = paginate(notes, limit=limit, offset=offset)
     items = [{"subject": subject_link(n.subject), "text": n.text, "published_at": n.published_at} for n in page.items]
     return Page(items=items, count=page.count, limit=page.limit, offset=page.offset)
+
+
+def clean_list_page(month: str, *, limit: int, offset: int) -> tuple[CleanRecordPublication, Page]:
+    """A page of a monthly list of subjects with no bad record (the latest when `month` is empty)."""
+    publication = clean_publication(month or None)
+    page = paginate(clean_members(publication), limit=limit, offset=offset)
+    items = [subject_link(m.subject) for m in page.items]
+    return publication, Page(items=items, count=page.count, limit=page.limit, offset=page.offset)
+
+
+def clean_list_months() -> list[str]:
+    return [m.strftime("%Y-%m") for m in CleanRecordPublication.objects.values_list("month", flat=True)[:24]]
 
 
 def cases_page(*, category: str = "", limit: int, offset: int) -> Page:

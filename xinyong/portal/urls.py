@@ -14,6 +14,7 @@ urlpatterns = [
     path("publicity/penalty", views.publicity, {"kind": "penalty"}, name="penalty"),
     path("lists/red", views.lists, {"kind": "red"}, name="red_list"),
     path("lists/black", views.lists, {"kind": "black"}, name="black_list"),
+    path("lists/clean", views.clean_list, name="clean_list"),
     path("repairs", views.repairs, name="repairs"),
     path("cases", views.cases, name="cases"),
     path("cases/<int:case_id>", views.case_detail, name="case"),

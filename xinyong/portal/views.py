@@ -230,6 +230,30 @@ def lists(request, kind: str):
 @require_safe
 @rate_limited("pages")
 @_paged
+def clean_list(request):
+    number = _page_number(request)
+    month = request.GET.get("month", "").strip()[:7]
+    try:
+        publication, page = selectors.clean_list_page(month, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    except DomainError as error:
+        return render(request, "portal/not_found.html", {"message": error.message}, status=error.status)
+    return render(
+        request,
+        "portal/clean_list.html",
+        {
+            "publication": publication,
+            "items": page.items,
+            "pager": _pager(request, page, number),
+            "months": selectors.clean_list_months(),
+            "month": publication.month.strftime("%Y-%m"),
+            "noindex": number > 1 or bool(month),
+        },
+    )
+
+
+@require_safe
+@rate_limited("pages")
+@_paged
 def repairs(request):
     number = _page_number(request)
     page = selectors.repair_notes_page(limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)

@@ -9,7 +9,9 @@ from django.test import Client
 
 from xinyong.accounts.models import Department, User
 from xinyong.audit.services import Actor
+from xinyong.core import clock
 from xinyong.demo import demo_uscc
+from xinyong.lists.services import publish_clean_record_list
 from xinyong.portal import views
 from xinyong.portal.models import TypicalCase
 from xinyong.records.services import ingest_record
@@ -217,3 +219,14 @@ def test_pending_objection_shows_on_page_and_report(client, api, loaded):
 def test_favicon(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"] == "/static/portal/favicon.svg"
+
+
+def test_monthly_list_of_subjects_with_no_bad_record(client, loaded):
+    assert "尚未公布" in client.get("/lists/clean").content.decode()
+    publish_clean_record_list(today=clock.today())
+    html = client.get("/lists/clean").content.decode()
+    assert "无不良信用记录主体名单" in html and "九江庐山湖物流有限公司" in html and "共 2 个主体" in html
+    assert "九江浔阳建筑工程有限公司" not in html  # a court defaulter
+    assert 'aria-current="page">无不良信用记录主体' in html
+    assert client.get("/lists/clean", {"month": "1999-01"}).status_code == 404
+    assert client.get("/lists/clean", {"month": "July"}).status_code == 422
