@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min, Q
 
 from xinyong.audit.services import SYSTEM, Actor
@@ -333,17 +333,38 @@ def recompute_all(*, actor: Actor = SYSTEM, trigger: str = "all") -> dict:
 
 
 def _since_last_runs(name: str, model, subject_path: str) -> set[int]:
-    """Subjects with rows of `model` added since the run before last. Ids are not commit order: a row
-    of a transaction still open at the last run may have a lower id than that run's newest, so every
-    id range is read on two consecutive runs (a re-read subject that did not change writes nothing)."""
+    """Subjects with rows of `model` added since the last run. Ids are not commit order: a row of a
+    transaction still open at a run may have a lower id than that run's newest. So when another session
+    may have been writing during a run, the next run reads that run's range again; when none was (the
+    usual nightly case, and after a bulk load), every id up to the newest was already visible and the
+    next run starts there — so a second run of a day does not re-read a whole bulk load."""
     now = clock.now()
     mark, _ = JobMark.objects.get_or_create(name=name, defaults={"value": 0, "previous": 0, "updated_at": now})
     newest = model.objects.aggregate(m=Max("pk"))["m"] or 0
-    since = mark.previous
-    subjects = set(model.objects.filter(pk__gt=since, pk__lte=newest).values_list(subject_path, flat=True).distinct())
-    mark.previous, mark.value, mark.updated_at = mark.value, newest, now
+    # Checked after `newest` and before the range is read: a transaction open now may hold ids up to it.
+    settled = not _others_may_be_writing()
+    subjects = set(
+        model.objects.filter(pk__gt=mark.previous, pk__lte=newest).values_list(subject_path, flat=True).distinct()
+    )
+    mark.previous, mark.value, mark.updated_at = newest if settled else mark.value, newest, now
     mark.save(update_fields=["previous", "value", "updated_at"])
     return subjects
+
+
+def _others_may_be_writing() -> bool:
+    """Whether another session of this database has a transaction open. Assumed so on SQLite, and
+    when this role may not see other sessions (their state then reads NULL)."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        # Activity statistics are otherwise read once per transaction and then kept: this job's three
+        # checks run inside one transaction and must each see the sessions of their own moment.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend' AND (xact_start IS NOT NULL OR state IS NULL)"
+        )
+        return cursor.fetchone()[0] > 0
 
 
 @transaction.atomic

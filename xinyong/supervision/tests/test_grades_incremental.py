@@ -4,9 +4,14 @@ ending). Whatever days it runs on, it leaves the grades a full recompute gives."
 
 import datetime as dt
 
+import psycopg
+from django.db import connection
+
 from xinyong.core import clock
 from xinyong.records import services as records_services
+from xinyong.records.models import Record
 from xinyong.records.tests.factories import uscc
+from xinyong.subjects.models import Subject
 from xinyong.supervision.models import Evaluation
 from xinyong.supervision.services import grading
 
@@ -86,11 +91,43 @@ def test_daily_runs_on_any_days_leave_the_grades_of_a_full_recompute(api, world,
     for day in (dt.date(2025, 9, 30), dt.date(2025, 10, 2), dt.date(2026, 1, 1)):
         changes_nothing_a_full_recompute_would(day)
     assert grades()[REWARDED][0:2] == ("C", 70)  # the red entry ended on 2025-12-31
-    # The general penalty leaves its 12-month window: only that company changes.
-    assert changes_nothing_a_full_recompute_would(dt.date(2026, 1, 25)) == {"evaluated": 2, "changed": 1}
+    # The general penalty leaves its 12-month window: only that company changes (plus, where the job cannot
+    # tell that nobody else was writing during the last run — SQLite — one subject of that run read again).
+    reread = 1 if grading._others_may_be_writing() else 0
+    assert changes_nothing_a_full_recompute_would(dt.date(2026, 1, 25)) == {"evaluated": 1 + reread, "changed": 1}
     assert {code: grade[0:2] for code, grade in grades().items()} == {
         COMPANY: ("D", 55),
         LISTED: ("B", 80),
         REWARDED: ("C", 70),
         QUIET: ("B", 80),
     }
+
+
+def test_a_run_rereads_the_last_range_only_when_another_session_may_have_been_writing(api, world, monkeypatch):
+    register(api, world["market"], LISTED, "九江名单建材有限公司")
+    post_penalty(api, world["market"], 71, CF_XDR_SHXYM=LISTED, CF_XDR_MC="九江名单建材有限公司")
+    listed = Subject.objects.get(key=LISTED).pk
+    since = grading._since_last_runs  # (name, model, subject path) -> subjects with rows since
+
+    monkeypatch.setattr(grading, "_others_may_be_writing", lambda: True)
+    assert listed in since("test.records", Record, "subject_id")
+    assert listed in since("test.records", Record, "subject_id")  # read again: a late commit may hide below
+    assert since("test.records", Record, "subject_id") == set()
+
+    monkeypatch.setattr(grading, "_others_may_be_writing", lambda: False)
+    post_penalty(api, world["market"], 72, CF_XDR_SHXYM=LISTED, CF_XDR_MC="九江名单建材有限公司")
+    assert since("test.records", Record, "subject_id") == {listed}
+    assert since("test.records", Record, "subject_id") == set()  # everything was visible: not read again
+
+
+def test_other_sessions_are_seen_on_postgresql(db):
+    if connection.vendor != "postgresql":
+        assert grading._others_may_be_writing()  # SQLite cannot tell: always read twice
+        return
+    assert not grading._others_may_be_writing()
+    settings = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings["NAME"], host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"]
+    ) as other:
+        other.execute("SELECT 1")  # a transaction is open (psycopg does not autocommit by default)
+        assert grading._others_may_be_writing()
