@@ -432,7 +432,7 @@ def run(quick: bool = False):
                 "first": daily["first"],
                 "second": daily["second"],
                 "meaning": "core.daily.run_all(today) in the bench process (what `xinyong daily` runs), first run",
-                "baseline_is": "the second run of the same day (changes nothing; grades re-reads the same id range)",
+                "baseline_is": "the second run of the same day (changes nothing)",
             },
         }
     stats = measured["statistics"]
