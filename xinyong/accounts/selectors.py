@@ -1,6 +1,10 @@
+from django.db.models import QuerySet
+
 from xinyong.core.errors import Forbidden
 
-from .models import Department, User
+from .models import Department, Role, User
+
+OVERSEERS = (Role.CREDIT_OFFICE, Role.AUDITOR)
 
 
 def department_of(user: User) -> Department:
@@ -8,3 +12,18 @@ def department_of(user: User) -> Department:
     if user.department_id is None:
         raise Forbidden("该账号未归属任何部门，不能执行部门操作", code="no_department")
     return user.department
+
+
+def rows_visible_to(
+    queryset: QuerySet, user: User, *, department_field: str, subject_field: str = "", overseers=OVERSEERS
+) -> QuerySet:
+    """The rows a user may see (least privilege, R29): all of them for the overseeing roles (the credit
+    office, auditors); a subject's own account its own rows (where `subject_field` names them); anyone
+    else its department's rows (`department_field`), and nothing without a department."""
+    if user.has_role(*overseers):
+        return queryset
+    if subject_field and user.has_role(Role.SUBJECT) and user.subject_id:
+        return queryset.filter(**{subject_field: user.subject_id})
+    if user.department_id is None:
+        return queryset.none()
+    return queryset.filter(**{department_field: user.department_id})

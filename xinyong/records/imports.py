@@ -43,7 +43,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
 from django_tasks import task
 
-from xinyong.accounts.models import Department, Role
+from xinyong.accounts.models import Department
+from xinyong.accounts.selectors import rows_visible_to
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
 from xinyong.catalog.models import Category
@@ -903,12 +904,9 @@ def counts(job: ImportJob) -> dict:
 
 def visible_jobs(user):
     """A provider sees its own department's jobs; the credit office and auditors see all."""
-    jobs = ImportJob.objects.select_related("category", "provider")
-    if user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR):
-        return jobs
-    if user.department_id is None:
-        return jobs.none()
-    return jobs.filter(provider_id=user.department_id)
+    return rows_visible_to(
+        ImportJob.objects.select_related("category", "provider"), user, department_field="provider_id"
+    )
 
 
 def job_for(user, job_id: int) -> ImportJob:

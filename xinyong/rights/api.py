@@ -3,6 +3,7 @@ from pydantic import Field
 
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
+from xinyong.accounts.selectors import rows_visible_to
 from xinyong.core.errors import Forbidden, NotFound
 from xinyong.core.pagination import status_page
 from xinyong.core.schemas import StatusPageQuery
@@ -90,11 +91,7 @@ def repair_body(r: Repair) -> dict:
 
 def _visible(queryset, user):
     """A subject sees its own; a department what it handles; the credit office and auditors all."""
-    if user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR):
-        return queryset
-    if user.has_role(Role.SUBJECT) and user.subject_id:
-        return queryset.filter(subject_id=user.subject_id)
-    return queryset.filter(handler_id=user.department_id) if user.department_id else queryset.none()
+    return rows_visible_to(queryset, user, department_field="handler_id", subject_field="subject_id")
 
 
 def _page(queryset, params: StatusPageQuery, body):

@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from xinyong.accounts.models import Department, Role, User
+from xinyong.accounts.models import Role, User
+from xinyong.accounts.selectors import rows_visible_to
 from xinyong.accounts.services import get_department
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
@@ -122,9 +123,6 @@ def reject(*, actor: Actor, user: User, report_id: int, reason: str) -> SelfRepo
 def visible_to(user: User):
     """A subject sees its own reports; a department those it must verify; the credit office all."""
     reports = SelfReport.objects.select_related("subject", "verifier")
-    if user.has_role(Role.CREDIT_OFFICE):
-        return reports
-    if user.has_role(Role.SUBJECT) and user.subject_id:
-        return reports.filter(subject_id=user.subject_id)
-    department: Department | None = user.department
-    return reports.filter(verifier=department) if department else reports.none()
+    return rows_visible_to(
+        reports, user, department_field="verifier_id", subject_field="subject_id", overseers=(Role.CREDIT_OFFICE,)
+    )

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from xinyong.accounts.models import Department, Role, User
+from xinyong.accounts.selectors import rows_visible_to
 from xinyong.accounts.services import get_department, upsert_department
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
@@ -388,8 +389,4 @@ def authorised_read(*, actor: Actor, user: User, code: str) -> dict:
 
 def visible_authorisations(user: User):
     authorisations = Authorisation.objects.select_related("subject", "grantee")
-    if user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR):
-        return authorisations
-    if user.has_role(Role.SUBJECT) and user.subject_id:
-        return authorisations.filter(subject_id=user.subject_id)
-    return authorisations.filter(grantee_id=user.department_id) if user.department_id else authorisations.none()
+    return rows_visible_to(authorisations, user, department_field="grantee_id", subject_field="subject_id")

@@ -7,7 +7,8 @@ import datetime as dt
 
 from django.db import transaction
 
-from xinyong.accounts.models import Department, Role, User
+from xinyong.accounts.models import Department, User
+from xinyong.accounts.selectors import rows_visible_to
 from xinyong.accounts.services import get_department
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
@@ -298,11 +299,7 @@ def close_due(*, today: dt.date) -> dict:
 def visible_to(user: User):
     """A subject sees its own; a department those it accepted; the credit office and auditors all."""
     commitments = Commitment.objects.select_related("subject", "department", "template")
-    if user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR):
-        return commitments
-    if user.has_role(Role.SUBJECT) and user.subject_id:
-        return commitments.filter(subject_id=user.subject_id)
-    return commitments.filter(department_id=user.department_id) if user.department_id else commitments.none()
+    return rows_visible_to(commitments, user, department_field="department_id", subject_field="subject_id")
 
 
 def accepting_department(user: User, code: str, template_code: str) -> Department:

@@ -8,7 +8,8 @@ import secrets
 
 from django.db import transaction
 
-from xinyong.accounts.models import Role, User
+from xinyong.accounts.models import User
+from xinyong.accounts.selectors import rows_visible_to
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
 from xinyong.core import clock, parameters
@@ -334,7 +335,4 @@ def _percent(ratio: str) -> str:
 
 
 def visible_plans(user: User):
-    plans = InspectionPlan.objects.select_related("department")
-    if user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR):
-        return plans
-    return plans.filter(department_id=user.department_id) if user.department_id else plans.none()
+    return rows_visible_to(InspectionPlan.objects.select_related("department"), user, department_field="department_id")

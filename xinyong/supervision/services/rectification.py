@@ -7,7 +7,8 @@ import datetime as dt
 
 from django.db import transaction
 
-from xinyong.accounts.models import Role, User
+from xinyong.accounts.models import User
+from xinyong.accounts.selectors import rows_visible_to
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
 from xinyong.core import calendar, clock, parameters
@@ -244,6 +245,4 @@ def escalate_overdue(*, today: dt.date) -> dict:
 
 
 def visible(queryset, user: User):
-    if user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR):
-        return queryset
-    return queryset.filter(department_id=user.department_id) if user.department_id else queryset.none()
+    return rows_visible_to(queryset, user, department_field="department_id")
