@@ -29,7 +29,7 @@ def insert(objs: list[models.Model], *, derived: dict[str, Callable] | None = No
         if derived:
             model.objects.bulk_update(objs, list(derived), batch_size=1000)
         return objs
-    for obj, pk in zip(objs, _reserve_ids(model, len(objs)), strict=True):
+    for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
         obj.pk = pk
     _derive(objs, derived)
     _copy(model, objs)
@@ -44,7 +44,8 @@ def _derive(objs: list[models.Model], derived: dict[str, Callable]) -> None:
             setattr(obj, name, compute(obj))
 
 
-def _reserve_ids(model, count: int) -> list[int]:
+def reserve_ids(model, count: int) -> list[int]:
+    """The next `count` ids of a model's sequence (PostgreSQL), in order: rows about to be COPYed."""
     pk = model._meta.pk.column
     with connection.cursor() as cursor:
         cursor.execute(

@@ -50,8 +50,13 @@ def copy_line(cells: list | tuple) -> str:
     return "\t".join(copy_value(c) for c in cells)
 
 
+def copy_statement(connection, table: str, columns) -> str:
+    """COPY … FROM STDIN into these columns of a table."""
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    return f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+
+
 def copy_sql(connection, model, columns: tuple[str, ...]) -> str:
     """COPY … FROM STDIN for these attribute names of `model`."""
     names = {f.attname: f.column for f in model._meta.concrete_fields}
-    quoted = ", ".join(connection.ops.quote_name(names[name]) for name in columns)
-    return f"COPY {connection.ops.quote_name(model._meta.db_table)} ({quoted}) FROM STDIN"
+    return copy_statement(connection, model._meta.db_table, [names[name] for name in columns])

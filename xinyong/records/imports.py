@@ -50,9 +50,9 @@ from xinyong.audit.services import record as audit
 from xinyong.catalog.models import Category
 from xinyong.catalog.schema import CompiledSchema
 from xinyong.catalog.selectors import get_category, schema_of
-from xinyong.core import clock
+from xinyong.core import bulk, clock
 from xinyong.core.errors import DomainError, Forbidden, InvalidInput, NotFound
-from xinyong.core.pgcopy import NULL, copy_line, copy_value, encode_json
+from xinyong.core.pgcopy import NULL, copy_line, copy_statement, copy_value, encode_json
 
 from . import services
 from .models import Channel, ImportJob, ImportRowError, Record
@@ -351,7 +351,7 @@ class _CopyTable:
         return tuple(i for i, name in enumerate(self.varying) if name in self.json)
 
     def sql(self) -> str:
-        return _copy_sql(self.table, self.columns)
+        return copy_statement(connection, self.table, self.columns)
 
 
 @dataclass(frozen=True)
@@ -633,20 +633,6 @@ def _copy(cursor, sql: str):
         yield copy
 
 
-def _copy_sql(table: str, columns: Iterable[str]) -> str:
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    return f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
-
-
-def _allocate_ids(model, count: int) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 def _ensure_subjects_copy(job: ImportJob, fresh: list[tuple], ctx: _Context) -> dict[str, int]:
     """`subjects.services.ensure_subjects` for COPY: the missing subjects of the batch are created with
     their first name, existing ones are not renamed, and the creation is audited once per batch."""
@@ -665,7 +651,7 @@ def _ensure_subjects_copy(job: ImportJob, fresh: list[tuple], ctx: _Context) -> 
         return ids
     now = clock.now()
     stamp, today = copy_value(now), copy_value(now.date())
-    new_ids = _allocate_ids(Subject, len(missing))
+    new_ids = bulk.reserve_ids(Subject, len(missing))
     # A concurrent import creating the same subject makes this COPY fail: the batch is retried.
     _copy_text(
         ctx.tables.subject,
@@ -691,7 +677,7 @@ def _save_errors(job: ImportJob, errors: list[tuple[int, str, str]], *, copy: bo
         return
     if copy:
         with connection.cursor() as cursor:
-            sql = _copy_sql(ImportRowError._meta.db_table, ["job_id", "line", "column", "reason"])
+            sql = copy_statement(connection, ImportRowError._meta.db_table, ["job_id", "line", "column", "reason"])
             with _copy(cursor, sql) as writer:
                 for line, column, reason in errors:
                     writer.write_row((job.pk, line, column[:100], reason[:500]))
