@@ -16,6 +16,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
 from xinyong.core import crypto
+from xinyong.core.errors import DomainError
 from xinyong.lists.models import ListEntry
 from xinyong.records.models import Record
 from xinyong.subjects.models import Subject
@@ -29,7 +30,16 @@ class SealBroken(Exception):
 
 def _link_cipher() -> Fernet | None:
     key = settings.XINYONG_FEDERATION_KEY
-    return Fernet(key.encode()) if key else None
+    if not key:
+        return None
+    try:
+        return Fernet(key.encode())
+    except ValueError:
+        # A misconfigured link stops the exchange with a clear word rather than sending persons unsealed.
+        raise DomainError(
+            "XINYONG_FEDERATION_KEY 无效：应为 Fernet 密钥（32 字节，URL 安全的 Base64 编码）",
+            code="federation_key_invalid",
+        ) from None
 
 
 def _person_id(subject: Subject) -> str | None:
