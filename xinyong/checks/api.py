@@ -75,10 +75,11 @@ def get_check(request, check_id: str):
         "implementer": found.implementer.code,
         "checked_by": found.checked_by,
         "digest": found.digest,
+        "batch": found.batch.number if found.batch_id else None,
         "genuine": services.verify(found),
         "feedback": [
             {"measure": f.measure, "applied": f.applied, "note": f.note, "given_at": f.given_at}
-            for f in found.feedback.all()
+            for f in (found.feedback.all() if found.pk else ())  # a batch answer without feedback yet
         ],
     }
 

@@ -6,6 +6,8 @@ plain arrays rather than a dict of objects: about 90 MB at 1,000,000 subjects in
 
 - `_hashes`: sorted `hash(key)` of every subject loaded (the process's own string hash, so the arrays are
   never shared between processes); `_order[i]`: the record number of the i-th hash;
+- `_starts[b]`: where the hashes whose top bits are b begin in `_hashes` (about one subject a bucket),
+  so a look-up goes straight to its one or two candidates instead of bisecting a million hashes;
 - `_offsets`/`_blob`: record n is `_blob[_offsets[n]:_offsets[n + 1]]`, "key␟public code␟P|O␟name" in
   UTF-8 (public code left empty when it is the key, as for every organisation);
 - `_ids[n]`: record n's primary key;
@@ -15,17 +17,17 @@ A key found nowhere may still be a subject created a moment ago in another proce
 those up in the database and `remember` what they find.
 """
 
+import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PERSON_KIND = "natural_person"
 _SEP = "\x1f"
 
 
-@dataclass(frozen=True, slots=True)
-class SubjectView:
+class SubjectView(NamedTuple):  # a named tuple: made ~4× faster than a frozen dataclass, a batch makes 10,000
     pk: int
     key: str
     name: str
@@ -55,7 +57,15 @@ class SubjectDirectory:
         self._blob = bytes(blob)
         self._order = array("q", sorted(range(len(hashes)), key=hashes.__getitem__))
         self._hashes = array("q", (hashes[i] for i in self._order))
+        self._index_buckets()
         self._overlay: dict[str, SubjectView] = {}
+
+    def _index_buckets(self) -> None:
+        bits = max(10, len(self._hashes).bit_length())
+        # hash() is a signed machine word: shifted down to its top `bits` bits, then made non-negative.
+        self._shift, self._offset = sys.hash_info.width - bits, 1 << (bits - 1)
+        tops = [(value >> self._shift) + self._offset for value in self._hashes]  # sorted, as the hashes are
+        self._starts = array("q", (bisect_left(tops, bucket) for bucket in range((1 << bits) + 1)))
 
     def __len__(self) -> int:
         return len(self._ids) + len(self._overlay)
@@ -64,13 +74,13 @@ class SubjectDirectory:
         found = self._overlay.get(key)
         if found is not None:
             return found
-        wanted = hash(key)
-        position = bisect_left(self._hashes, wanted)
-        while position < len(self._hashes) and self._hashes[position] == wanted:
-            view = self._record(self._order[position])
-            if view.key == key:
-                return view
-            position += 1
+        wanted, starts, hashes = hash(key), self._starts, self._hashes
+        bucket = (wanted >> self._shift) + self._offset
+        for position in range(starts[bucket], starts[bucket + 1]):
+            if hashes[position] == wanted:
+                view = self._record(self._order[position])
+                if view.key == key:
+                    return view
         return None
 
     def remember(self, views: Iterable[SubjectView]) -> None:
@@ -80,9 +90,7 @@ class SubjectDirectory:
     def _record(self, number: int) -> SubjectView:
         text = self._blob[self._offsets[number] : self._offsets[number + 1]].decode()
         key, public_code, person, name = text.split(_SEP, 3)
-        return SubjectView(
-            pk=self._ids[number], key=key, name=name, public_code=public_code or key, is_person=person == "P"
-        )
+        return SubjectView(self._ids[number], key, name, public_code or key, person == "P")
 
 
 def _encode(view: SubjectView) -> bytes:

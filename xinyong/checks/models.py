@@ -1,4 +1,77 @@
+import json
+
 from django.db import models
+
+
+class SubjectIdsField(models.Field):
+    """The subject ids a batch answered for, so "who checked this subject lately" (R11) finds batches too:
+    a `bigint[]` on PostgreSQL (with a GIN index, migration 0005), JSON text on SQLite. Filter with
+    `subject_ids__overlaps=[ids]`."""
+
+    description = "subject ids"
+
+    def db_type(self, connection):
+        return "bigint[]" if connection.vendor == "postgresql" else "text"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        if connection.vendor == "postgresql":
+            return "{" + ",".join(map(str, value)) + "}"  # an array literal: one string, not 10,000 parameters
+        return json.dumps(list(value))
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or isinstance(value, list):
+            return value
+        return json.loads(value)
+
+
+@SubjectIdsField.register_lookup
+class Overlaps(models.Lookup):
+    lookup_name = "overlaps"
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [self.lhs.output_field.get_db_prep_value(value, connection)]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} && {rhs}::bigint[]", [*lhs_params, *rhs_params]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        pairs = f"json_each({lhs}) AS ids JOIN json_each({rhs}) AS wanted ON ids.value = wanted.value"
+        return f"EXISTS (SELECT 1 FROM {pairs})", [*lhs_params, *rhs_params]
+
+
+class CheckBatch(models.Model):
+    """A batch check (R12) kept as one signed document: every answer of the batch, with the measure parts
+    the answers share written once (`services.batch_answer` rebuilds answer n exactly as it was returned).
+    One row per batch instead of one per code: storing 10,000 check rows took 5–10 times as long as
+    answering them (bench/checks.py, docs/scaling.md). Answer n's check number is the batch number
+    followed by n in four digits; an answer that gets feedback is copied out as a `Check` of that number."""
+
+    number = models.CharField("批量核查编号", max_length=32, unique=True)
+    implementer = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="check_batches")
+    checked_by = models.CharField("核查人", max_length=150)
+    matter = models.CharField("业务事项", max_length=64)
+    checked_at = models.DateTimeField("核查时间")
+    # Answers given (codes that were invalid got an error in place and no check number: not counted).
+    checks = models.PositiveIntegerField("核查数")
+    restricted = models.PositiveIntegerField("限制")
+    incentive = models.PositiveIntegerField("激励")
+    measure_count = models.PositiveIntegerField("应反馈措施数")
+    subject_ids = SubjectIdsField()
+    document = models.TextField("返回结果")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "批量核查记录"
+        indexes = [models.Index(fields=["implementer", "checked_at"])]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class Check(models.Model):
@@ -25,6 +98,8 @@ class Check(models.Model):
     measure_count = models.PositiveSmallIntegerField("应反馈措施数", default=0)
     answer = models.JSONField("返回结果")
     digest = models.CharField(max_length=64)
+    # Set when this is one answer of a batch, copied out of the batch document to take feedback.
+    batch = models.ForeignKey(CheckBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="items")
 
     class Meta:
         verbose_name = verbose_name_plural = "核查记录"

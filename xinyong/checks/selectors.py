@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
 
-from .models import Check, Feedback, Task
+from .models import Check, CheckBatch, Feedback, Task
 
 
 def entry_loop(entry_id: int, today: dt.date) -> list[dict]:
@@ -56,13 +56,24 @@ def department_loop(start: dt.date, end: dt.date, today: dt.date) -> list[dict]:
             },
         )
 
-    for item in checks.values("implementer__code", "implementer__name").annotate(
+    # Checks answered one by one, then batches (an answer of a batch copied out for feedback is counted
+    # with its batch, not again).
+    singles = checks.filter(batch__isnull=True).values("implementer__code", "implementer__name")
+    for item in singles.annotate(
         n=Count("id"),
         restricted=Count("id", filter=Q(result=Check.Result.RESTRICTED)),
         measures=Sum("measure_count"),
     ):
         target = row(item["implementer__code"], item["implementer__name"])
         target.update(checks=item["n"], restricted=item["restricted"], measures_answered=item["measures"] or 0)
+    batches = CheckBatch.objects.filter(checked_at__date__gte=start, checked_at__date__lte=end)
+    for item in batches.values("implementer__code", "implementer__name").annotate(
+        n=Sum("checks"), restricted=Sum("restricted"), measures=Sum("measure_count")
+    ):
+        target = row(item["implementer__code"], item["implementer__name"])
+        target["checks"] += item["n"]
+        target["restricted"] += item["restricted"]
+        target["measures_answered"] += item["measures"]
     delay = ExpressionWrapper(F("given_at") - F("check_record__checked_at"), output_field=DurationField())
     feedback = Feedback.objects.filter(check_record__in=checks).values("department__code", "department__name")
     for item in feedback.annotate(n=Count("id"), mean=Avg(delay)):

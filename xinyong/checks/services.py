@@ -5,8 +5,10 @@ import datetime as dt
 import hmac
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import orjson
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -18,35 +20,55 @@ from xinyong.audit.services import record as audit
 from xinyong.core import calendar, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from xinyong.core.identifiers import identify
+from xinyong.core.identifiers import identify, may_be_resident_id
 from xinyong.core.pgcopy import copy_line, copy_sql
 from xinyong.subjects.models import Subject
 from xinyong.subjects.selectors import key_for_code
 
 from . import engine
 from .directory import SubjectView
-from .models import Check, Feedback, Task
+from .models import Check, CheckBatch, Feedback, Task
 from .writer import make_writer
 
 MAX_BATCH = 10_000
-# Other slices add measures to an answer without this module knowing them (e.g. supervision: grades,
-# industry measures). Each callable gets (subject, matter, today) and returns measure dicts shaped like
-# `_measure_answer`'s; they are registered from AppConfig.ready().
-ANSWER_EXTENSIONS: list = []
-# Conditions a business matter sets beyond measures (e.g. a valid third-party credit report for a
-# tender, R32): callables (subject, matter, today) -> [{"code", "name", "met", "message"}]; an answer
-# carries a "requirements" list only when a matter has any.
-ANSWER_REQUIREMENTS: list = []
+
+
+@dataclass(frozen=True)
+class Extension:
+    """Something another slice adds to answers (supervision: grade and industry measures; integrity: the
+    third-party report a tender requires). `concerns(matter)` says cheaply, without a query, whether it
+    can add anything in that matter, so a batch asks once instead of once per code; `answer(subject,
+    matter, today)` returns what it adds."""
+
+    concerns: Callable[[str], bool]
+    answer: Callable[[SubjectView | None, str, dt.date], list[dict]]
+
+
+# Measures other slices add (dicts shaped like the engine's), and conditions a business matter sets
+# beyond measures ({"code", "name", "met", "message"}; an answer carries "requirements" only when a
+# matter has any). Both registered from AppConfig.ready().
+ANSWER_EXTENSIONS: list[Extension] = []
+ANSWER_REQUIREMENTS: list[Extension] = []
 NO_DISHONESTY = "no_dishonesty"  # the list type whose rewards apply to subjects with a clean record
 
 
 # ---- answering a check -------------------------------------------------------------------------
 
 
-def _measure_answer(measure: engine.MeasureView, entry: engine.EntryView | None, list_type: str) -> dict:
-    via = None
-    if entry is not None and entry.via_organisation:
-        via = {"organisation": entry.via_organisation, "role": entry.via_role}
+@dataclass(frozen=True)
+class _Plan:
+    """The measures a business matter can bring, worked out once per catalog (not once per check):
+    `measures` holds the part of each measure's answer that does not depend on the subject; the other
+    fields point into it."""
+
+    measures: tuple[dict, ...]
+    # (list type, person-level) → measures; person-level: the subject is a person or the entry is a
+    # person's, derived from their organisation's (R13).
+    of_list_type: dict[tuple[str, bool], tuple[int, ...]]
+    clean_rewards: dict[bool, tuple[int, ...]]  # person? → rewards of a clean record
+
+
+def _static_part(measure: engine.MeasureView) -> dict:
     return {
         "code": measure.code,
         "name": measure.name,
@@ -56,51 +78,132 @@ def _measure_answer(measure: engine.MeasureView, entry: engine.EntryView | None,
         "legal_basis": list(measure.legal_basis),
         "implementing_department": measure.implementing_department,
         "incentive_kind": measure.incentive_kind or None,
-        "source": {"list_type": list_type, "entry_id": str(entry.entry_id) if entry else None, "via": via},
-        "suspended": bool(entry and entry.under_objection),
     }
 
 
-def _has_recent_dishonesty(subject: SubjectView, today: dt.date) -> bool:
+def _plan(snapshot: engine.Snapshot, matter: str) -> _Plan:
+    measures: list[dict] = []
+    index: dict[str, int] = {}
+    of_list_type = {}
+    for list_type, views in snapshot.measures.items():
+        for person in (False, True):
+            applying = [v for v in views if v.applies_to(matter, person=person, derived=False)]
+            for view in applying:
+                if view.code not in index:
+                    index[view.code] = len(measures)
+                    measures.append(_static_part(view))
+            if applying:
+                of_list_type[(list_type, person)] = tuple(index[v.code] for v in applying)
+    clean = {person: of_list_type.get((NO_DISHONESTY, person), ()) for person in (False, True)}
+    return _Plan(measures=tuple(measures), of_list_type=of_list_type, clean_rewards=clean)
+
+
+def _has_recent_dishonesty(subject_ids: list[int], today: dt.date) -> set[int]:
+    """Of these subjects, those with a dishonesty record in the clean-record period."""
     from xinyong.records.models import Record
 
     since = add_months(today, -12 * parameters.integer("no_dishonesty_years"))
-    return Record.objects.filter(
-        subject_id=subject.pk,
-        category__counts_as_dishonesty=True,
-        decision_date__gte=since,
-        is_current=True,
-        status__in=(Record.Status.ACTIVE, Record.Status.UNDER_OBJECTION),
-    ).exists()
+    return set(
+        Record.objects.filter(
+            subject_id__in=subject_ids,
+            category__counts_as_dishonesty=True,
+            decision_date__gte=since,
+            is_current=True,
+            status__in=(Record.Status.ACTIVE, Record.Status.UNDER_OBJECTION),
+        ).values_list("subject_id", flat=True)
+    )
 
 
-def answer_for(snapshot: engine.Snapshot, subject: SubjectView | None, matter: str, today: dt.date) -> tuple[str, list]:
-    """(result, measures) for a subject and business matter, from the snapshot."""
-    if subject is None:
-        return Check.Result.CLEAR, []
-    measures, negative = [], False
-    for entry in snapshot.entries_of(subject.pk):
-        if not entry.in_force(today):
-            continue
-        for measure in snapshot.measures_of(entry.list_type):
-            if measure.applies_to(matter, person=subject.is_person, derived=entry.via_organisation is not None):
-                measures.append(_measure_answer(measure, entry, entry.list_type))
-                negative = negative or measure.kind == "punishment"
-    for extension in ANSWER_EXTENSIONS:
-        extra = extension(subject, matter, today)
-        measures.extend(extra)
-        negative = negative or any(m["kind"] == "punishment" and not m["suspended"] for m in extra)
-    clean_rewards = [
-        m for m in snapshot.measures_of(NO_DISHONESTY) if m.applies_to(matter, person=subject.is_person, derived=False)
-    ]
-    if clean_rewards and not negative and not _has_recent_dishonesty(subject, today):
-        measures.extend(_measure_answer(m, None, NO_DISHONESTY) for m in clean_rewards)
-    live = [m for m in measures if not m["suspended"]]
-    if any(m["kind"] == "punishment" for m in live):
-        return Check.Result.RESTRICTED, measures
-    if any(m["kind"] == "reward" for m in live):
-        return Check.Result.INCENTIVE, measures
-    return Check.Result.CLEAR, measures
+# A measure in an answer, compact: (plan index, list type, entry id, via organisation, via role,
+# suspended). Measures other slices add stay dicts. `_measure_answer` makes the contract's dict of either.
+_Ref = tuple
+
+
+def _measure_answer(ref: _Ref | dict, measures) -> dict:
+    if isinstance(ref, dict):
+        return ref
+    index, list_type, entry_id, via_organisation, via_role, suspended = ref
+    via = {"organisation": via_organisation, "role": via_role} if via_organisation else None
+    return {
+        **measures[index],
+        "source": {"list_type": list_type, "entry_id": None if entry_id is None else str(entry_id), "via": via},
+        "suspended": bool(suspended),
+    }
+
+
+def _live_kind(ref: _Ref | dict, measures) -> str | None:
+    """A measure's kind when it is in force, None when suspended."""
+    if isinstance(ref, dict):
+        return None if ref["suspended"] else ref["kind"]
+    return None if ref[5] else measures[ref[0]]["kind"]
+
+
+class _Answerer:
+    """Answers in one business matter on one day from one snapshot (one check, or every code of a batch)."""
+
+    def __init__(self, snapshot: engine.Snapshot, matter: str, now: dt.datetime):
+        self.snapshot, self.matter, self.today = snapshot, matter, now.date()
+        self.plan = snapshot.memo(("plan", matter), lambda: _plan(snapshot, matter))
+        self.extensions = [e.answer for e in ANSWER_EXTENSIONS if e.concerns(matter)]
+        self.requirements = [r.answer for r in ANSWER_REQUIREMENTS if r.concerns(matter)]
+        self._dishonest: set[int] | None = None
+
+    def prefetch_dishonesty(self, subjects: list[SubjectView | None]) -> None:
+        """A batch asks the database once for all its subjects instead of once per code."""
+        if any(self.plan.clean_rewards.values()):
+            self._dishonest = _has_recent_dishonesty([s.pk for s in subjects if s is not None], self.today)
+
+    def _clean(self, subject: SubjectView) -> bool:
+        if self._dishonest is None:
+            return not _has_recent_dishonesty([subject.pk], self.today)
+        return subject.pk not in self._dishonest
+
+    def measures(self, subject: SubjectView | None) -> tuple[str, list, int]:
+        """(result, measures as refs, how many are in force) for a subject."""
+        if subject is None:
+            return Check.Result.CLEAR, [], 0
+        entries = self.snapshot.entries_of(subject.pk)
+        clean_rewards = self.plan.clean_rewards[subject.is_person]
+        if not (entries or self.extensions or clean_rewards):
+            return Check.Result.CLEAR, [], 0  # most subjects of a batch: nothing can apply
+        refs: list = []
+        negative = False  # a punishment, even suspended, rules out the rewards of a clean record
+        of_list_type, plan_measures = self.plan.of_list_type, self.plan.measures
+        for entry in entries:
+            if not entry.in_force(self.today):
+                continue
+            derived = entry.via_organisation is not None
+            suspended = 1 if entry.under_objection else 0
+            for index in of_list_type.get((entry.list_type, subject.is_person or derived), ()):
+                refs.append((index, entry.list_type, entry.entry_id, entry.via_organisation, entry.via_role, suspended))
+                negative = negative or plan_measures[index]["kind"] == "punishment"
+        for extension in self.extensions:
+            extra = extension(subject, self.matter, self.today)
+            refs.extend(extra)
+            negative = negative or any(m["kind"] == "punishment" and not m["suspended"] for m in extra)
+        if clean_rewards and not negative and self._clean(subject):
+            refs.extend((index, NO_DISHONESTY, None, None, None, 0) for index in clean_rewards)
+        live = [kind for ref in refs if (kind := _live_kind(ref, plan_measures))]
+        if "punishment" in live:
+            return Check.Result.RESTRICTED, refs, len(live)
+        return (Check.Result.INCENTIVE if "reward" in live else Check.Result.CLEAR), refs, len(live)
+
+    def requirements_of(self, subject: SubjectView | None) -> list[dict]:
+        return [r for requirement in self.requirements for r in requirement(subject, self.matter, self.today)]
+
+
+def _answer(number: str, subject: dict, matter: str, stamp: str, result: str, measures: list, requirements) -> dict:
+    answer = {
+        "check_id": number,
+        "subject": subject,
+        "matter": matter,
+        "checked_at": stamp,
+        "result": result,
+        "measures": measures,
+    }
+    if requirements:
+        answer["requirements"] = requirements
+    return answer
 
 
 _CANONICAL = DjangoJSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -111,15 +214,30 @@ def _payload(answer: dict) -> str:
     return _CANONICAL.encode(answer)
 
 
-def _digest(payload: str) -> str:
-    return hmac.digest(settings.SECRET_KEY.encode(), payload.encode(), "sha256").hex()
+def _digest(payload: str | bytes) -> str:
+    data = payload.encode() if isinstance(payload, str) else payload
+    return hmac.digest(settings.SECRET_KEY.encode(), data, "sha256").hex()
+
+
+def _random_number(prefix: str, now: dt.datetime, bits: int) -> str:
+    # From `random` (reseeded in every forked worker), not `secrets`: a number is no credential (reading a
+    # check needs the implementer's own token) and the kernel's generator costs up to 80 µs a call on
+    # these machines.
+    return f"{prefix}{now:%Y%m%d}{random.getrandbits(bits):0{bits // 4}X}"
 
 
 def _check_number(now: dt.datetime) -> str:
-    # 80 random bits: unique among billions of checks a day without asking the database. From `random`
-    # (reseeded in every forked worker), not `secrets`: a number is no credential (reading a check needs
-    # the implementer's own token) and the kernel's generator costs up to 80 µs a call on these machines.
-    return f"HC{now:%Y%m%d}{random.getrandbits(80):020X}"
+    # 80 random bits: unique among billions of checks a day without asking the database.
+    return _random_number("HC", now, 80)
+
+
+# A batch number (64 random bits: batches are thousands a day, not millions) and, for answer n of the
+# batch, the batch number followed by n in four digits (MAX_BATCH answers at most).
+_BATCH_ITEM = re.compile(r"(HB\d{8}[0-9A-F]{16})(\d{4})")
+
+
+def _batch_number(now: dt.datetime) -> str:
+    return _random_number("HB", now, 64)
 
 
 def _known_matter(matter: str, snapshot: engine.Snapshot) -> None:
@@ -140,29 +258,11 @@ class _Target:
     error: dict | None = None
 
 
-def _answer(
-    target: _Target, *, matter: str, now: dt.datetime, snapshot: engine.Snapshot, stamp: str | None = None
-) -> tuple[dict, str, int]:
-    """(answer, result, number of measures in force) of one check; `stamp`: `now` as written in the answer
-    (a batch formats it once)."""
-    result, measures = answer_for(snapshot, target.subject, matter, now.date())
+def _subject_part(target: _Target) -> dict:
     subject = target.subject
-    answer = {
-        "check_id": _check_number(now),
-        "subject": {
-            "code": subject.public_code if subject else target.code,
-            "name": subject.name if subject else None,
-            "known": subject is not None,
-        },
-        "matter": matter,
-        "checked_at": stamp or timezone.localtime(now).isoformat(),
-        "result": result,
-        "measures": measures,
-    }
-    requirements = [r for check in ANSWER_REQUIREMENTS for r in check(subject, matter, now.date())]
-    if requirements:
-        answer["requirements"] = requirements
-    return answer, result, sum(1 for m in measures if not m["suspended"])
+    if subject is None:
+        return {"code": target.code, "name": None, "known": False}
+    return {"code": subject.public_code, "name": subject.name, "known": True}
 
 
 def _check_row(answer: dict, result: str, in_force: int, *, target: _Target, checker: tuple[int, str], now):
@@ -221,30 +321,46 @@ def _store_checks(rows: list[tuple]) -> None:
 WRITER = make_writer(_store_checks)
 
 
-# A code written the way the platform writes an organisation's code, and not shaped like an ID number.
+# A code written the way the platform writes an organisation's code.
 _PLAIN_CODE = re.compile(r"[0-9A-Z]{18}")
 _ID_NUMBER_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
+def _as_it_came(code: str, subject: SubjectView | None) -> SubjectView | None:
+    """The organisation whose key is exactly this code, if `key_for_code` would find it too.
+    Organisation keys are only ever made from codes it returned unchanged, and it is deterministic but
+    for one thing: a code shaped like an ID number becomes a valid ID number (and then names a person)
+    once its birth date is past. A code that cannot be a valid ID number is taken as it is (~1 µs here,
+    against ~25 µs for parsing it both ways)."""
+    if subject is None or subject.is_person:  # a person's key is a keyed hash, never a code to take as it is
+        return None
+    return None if may_be_resident_id(code) else subject
+
+
 def _resolve(codes: list[str], snapshot: engine.Snapshot) -> list[_Target]:
-    # Fast path (full identification costs ~50 µs a code, most of a batch): a plain code is first looked
-    # up as a key as it is. `key_for_code` returns a plain code unchanged or not at all, and organisation
-    # keys are only ever made from codes it accepts, so a subject found this way is the one it would find.
-    # Every other code (typed differently, ID numbers, invalid, or plain and not found) is identified.
-    plain = {code for code in codes if _PLAIN_CODE.fullmatch(code) and not _ID_NUMBER_SHAPE.fullmatch(code)}
-    found = snapshot.subjects_by_key(plain)
-    keys = [code if code in found else key_for_code(code) for code in codes]
-    found.update(snapshot.subjects_by_key({k for k in keys if k and k not in found and k not in plain}))
-    targets = []
-    for code, key in zip(codes, keys, strict=True):
+    # Fast path (full identification costs ~50 µs a code, most of a batch): every code is first looked up
+    # as it came (a miss costs well under a microsecond). Every other code (typed differently, ID numbers,
+    # invalid, or not found) is identified.
+    targets = list(map(_Target, codes, map(_as_it_came, codes, map(snapshot.directory.get, codes))))
+    others = [target for target in targets if target.subject is None]
+    if not others:
+        return targets
+    keys = [key_for_code(target.code) for target in others]
+    found = snapshot.subjects_by_key({key for key in keys if key})
+    for target, key in zip(others, keys, strict=True):
         if key is None:
-            info = identify(code)
-            targets.append(_Target(code, None, {"code": "invalid_identifier", "message": info.error}))
+            target.error = {"code": "invalid_identifier", "message": identify(target.code).error}
+        elif (subject := found.get(key)) is not None:
+            target.subject = subject
         else:
-            subject = found.get(key)
-            shown = subject.public_code if subject else (code if code in plain else info_code(code))
-            targets.append(_Target(shown, subject))
+            target.code = _shown_code(target.code)
     return targets
+
+
+def _shown_code(code: str) -> str:
+    """A code not found as it came, as an answer names it: as it came when plainly an organisation's, else
+    normalised and, when it may be an ID number, masked."""
+    return code if _PLAIN_CODE.fullmatch(code) and not _ID_NUMBER_SHAPE.fullmatch(code) else info_code(code)
 
 
 def info_code(code: str) -> str:
@@ -261,43 +377,117 @@ def check(*, actor: Actor, department: Department, subject_code: str, matter: st
     if target.error:
         raise InvalidInput(f"主体代码无效：{target.error['message']}", code="invalid_identifier")
     now = clock.now()
-    answer, result, in_force = _answer(target, matter=matter, now=now, snapshot=snapshot)
+    answerer = _Answerer(snapshot, matter, now)
+    result, refs, in_force = answerer.measures(target.subject)
+    measures = [_measure_answer(ref, answerer.plan.measures) for ref in refs]
+    answer = _answer(
+        _check_number(now),
+        _subject_part(target),
+        matter,
+        timezone.localtime(now).isoformat(),
+        result,
+        measures,
+        answerer.requirements_of(target.subject),
+    )
     WRITER.submit([_check_row(answer, result, in_force, target=target, checker=(department.pk, actor.name), now=now)])
     return answer
 
 
+# ---- batches -----------------------------------------------------------------------------------
+# A batch is stored as one document (models.CheckBatch): {"number", "matter", "checked_at",
+# "measures": [the plan's subject-independent measure parts], "items": [...]}, an item per code in input
+# order: [subject id, subject part, result, refs] (+ requirements when the matter has any) for an
+# answer, or the error answer itself for an invalid code. `batch_answer` rebuilds any answer from it.
+
+
+def _batch_item(target: _Target, subject: dict, result: str, refs: list, requirements: list) -> list:
+    pk = target.subject.pk if target.subject else None
+    return [pk, subject, result, refs, requirements] if requirements else [pk, subject, result, refs]
+
+
+def batch_answer(document: dict, position: int) -> dict:
+    """Answer `position` of a stored batch document, exactly as the batch returned it."""
+    item = document["items"][position]
+    if isinstance(item, dict):
+        return item
+    _, subject, result, refs, *rest = item
+    requirements = rest[0] if rest else []
+    measures = [_measure_answer(ref if isinstance(ref, dict) else tuple(ref), document["measures"]) for ref in refs]
+    number = f"{document['number']}{position:04d}"
+    return _answer(number, subject, document["matter"], document["checked_at"], result, measures, requirements)
+
+
 @transaction.atomic
 def check_batch(*, actor: Actor, department: Department, subject_codes: list[str], matter: str) -> list[dict]:
-    """Up to 10,000 subjects in one call; answers in input order, an invalid code answered in place."""
+    """Up to 10,000 subjects in one call; answers in input order, an invalid code answered in place. The
+    batch is stored, as one signed document, before this returns."""
     if not subject_codes:
         raise InvalidInput("subjects 不能为空", code="empty_batch")
     if len(subject_codes) > MAX_BATCH:
         raise InvalidInput(f"一次最多核查{MAX_BATCH}个主体", code="batch_too_large")
     now, snapshot = clock.now(), engine.SNAPSHOT.current()
     _known_matter(matter, snapshot)
-    stamp = timezone.localtime(now).isoformat()
-    answers, made, checker = [], [], (department.pk, actor.name)
-    for target in _resolve(subject_codes, snapshot):
+    targets = _resolve(subject_codes, snapshot)
+    answerer = _Answerer(snapshot, matter, now)
+    answerer.prefetch_dishonesty([t.subject for t in targets])
+    number, stamp, measures = _batch_number(now), timezone.localtime(now).isoformat(), answerer.plan.measures
+    answers, items, counts = [], [], {Check.Result.RESTRICTED: 0, Check.Result.INCENTIVE: 0, Check.Result.CLEAR: 0}
+    in_force_total = 0
+    for position, target in enumerate(targets):
         if target.error:
-            answers.append({"subject": {"code": target.code}, "error": target.error})
+            error = {"subject": {"code": target.code}, "error": target.error}
+            answers.append(error)
+            items.append(error)
             continue
-        answer, result, in_force = _answer(target, matter=matter, now=now, snapshot=snapshot, stamp=stamp)
-        made.append(_check_row(answer, result, in_force, target=target, checker=checker, now=now))
-        answers.append(answer)
-    WRITER.submit(made)
+        result, refs, in_force = answerer.measures(target.subject)
+        subject, requirements = _subject_part(target), answerer.requirements_of(target.subject)
+        answers.append(
+            _answer(
+                f"{number}{position:04d}",
+                subject,
+                matter,
+                stamp,
+                result,
+                [_measure_answer(ref, measures) for ref in refs],
+                requirements,
+            )
+        )
+        items.append(_batch_item(target, subject, result, refs, requirements))
+        counts[result] += 1
+        in_force_total += in_force
+    # orjson: ~1.5 ms for the ~1.3 MB of a 10,000-code batch, against ~15 ms with `json`.
+    document = orjson.dumps(
+        {"number": number, "matter": matter, "checked_at": stamp, "measures": measures, "items": items},
+        default=_CANONICAL.default,
+    )
+    CheckBatch.objects.create(
+        number=number,
+        implementer=department,
+        checked_by=actor.name,
+        matter=matter,
+        checked_at=now,
+        checks=sum(counts.values()),
+        restricted=counts[Check.Result.RESTRICTED],
+        incentive=counts[Check.Result.INCENTIVE],
+        measure_count=in_force_total,
+        subject_ids=[t.subject.pk for t in targets if t.subject is not None],
+        document=document.decode(),
+        digest=_digest(document),
+    )
     audit(
         actor=actor,
         action="check.batch",
-        object_type="check",
-        object_id=matter,
-        after={"count": len(made), "invalid": len(answers) - len(made)},
+        object_type="check_batch",
+        object_id=number,
+        after={"matter": matter, "count": sum(counts.values()), "invalid": len(answers) - sum(counts.values())},
     )
     return answers
 
 
 def get_check(number: str, department: Department | None, *, any_department: bool = False) -> Check:
+    """A check by its number; an answer of a batch comes as an unsaved `Check` until it gets feedback."""
     WRITER.flush()  # a check answered by this process a moment ago may still wait in its queue
-    found = Check.objects.select_related("implementer").filter(number=number).first()
+    found = Check.objects.select_related("implementer").filter(number=number).first() or _batch_check(number)
     if found is None:
         raise NotFound("核查记录不存在", code="check_not_found")
     if not any_department and (department is None or found.implementer_id != department.pk):
@@ -305,8 +495,51 @@ def get_check(number: str, department: Department | None, *, any_department: boo
     return found
 
 
+def _batch_check(number: str) -> Check | None:
+    match = _BATCH_ITEM.fullmatch(number)
+    batch = match and CheckBatch.objects.select_related("implementer").filter(number=match[1]).first()
+    if not batch:
+        return None
+    document, position = orjson.loads(batch.document), int(match[2])
+    if position >= len(document["items"]) or isinstance(document["items"][position], dict):
+        return None  # past the end, or a code that was invalid and got no check number
+    answer = batch_answer(document, position)
+    return Check(
+        number=number,
+        implementer=batch.implementer,
+        checked_by=batch.checked_by,
+        subject_id=document["items"][position][0],
+        subject_code=answer["subject"]["code"],
+        matter=batch.matter,
+        checked_at=batch.checked_at,
+        result=answer["result"],
+        measure_count=sum(1 for m in answer["measures"] if not m["suspended"]),
+        answer=answer,
+        digest=_digest(_payload(answer)),
+        batch=batch,
+    )
+
+
+def _kept(found: Check) -> Check:
+    """A batch answer saved as a check of its own (the first time it gets feedback)."""
+    if found.pk is not None:
+        return found
+    fields = {name: getattr(found, name) for name in (*_CHECK_ROW[1:], "batch_id")}
+    kept, _ = Check.objects.get_or_create(number=found.number, defaults=fields)
+    return kept
+
+
 def verify(found: Check) -> bool:
-    return hmac.compare_digest(found.digest, _digest(_payload(found.answer)))
+    """Is this what the platform answered? A batch answer: the batch document is intact and answer n of
+    it is this answer."""
+    if not hmac.compare_digest(found.digest, _digest(_payload(found.answer))):
+        return False
+    if found.batch_id is None:
+        return True
+    batch = found.batch
+    if not hmac.compare_digest(batch.digest, _digest(batch.document)):
+        return False
+    return batch_answer(orjson.loads(batch.document), int(_BATCH_ITEM.fullmatch(found.number)[2])) == found.answer
 
 
 # ---- feedback ----------------------------------------------------------------------------------
@@ -324,6 +557,7 @@ def give_feedback(
         )
     if not applied and not note.strip():
         raise InvalidInput("未落实的措施须说明理由", code="reason_required")
+    found = _kept(found)
     if Feedback.objects.filter(check_record=found, measure=measure).exists():
         raise Conflict("该措施已反馈", code="feedback_exists")
     entry_id = answered[measure]["source"]["entry_id"]
@@ -398,11 +632,9 @@ def _implementing_codes(list_type_code: str) -> set[str]:
 
 def _recent_checkers(subject_ids: list[int], today: dt.date) -> set[int]:
     since = today - dt.timedelta(days=parameters.integer("recent_check_days"))
-    return set(
-        Check.objects.filter(subject_id__in=subject_ids, checked_at__date__gte=since).values_list(
-            "implementer_id", flat=True
-        )
-    )
+    checks = Check.objects.filter(subject_id__in=subject_ids, checked_at__date__gte=since, batch__isnull=True)
+    batches = CheckBatch.objects.filter(subject_ids__overlaps=subject_ids, checked_at__date__gte=since)
+    return {*checks.values_list("implementer_id", flat=True), *batches.values_list("implementer_id", flat=True)}
 
 
 def _feedback_due(today: dt.date) -> dt.date | None:

@@ -357,6 +357,16 @@ def _birth_date_failure(code: str, today: date) -> dict | None:
     return _failure("bad_birth_date", message, 7)
 
 
+def may_be_resident_id(code: str, today: date | None = None) -> bool:
+    """Could this normalised code be a valid resident ID number? For callers that only need to rule one
+    out, cheaply: the check character first (it rules out ten codes in eleven), then the birth date."""
+    return (
+        _RESIDENT_SHAPE.fullmatch(code) is not None
+        and resident_id_check_char(code[:17]) == code[17]
+        and _birth_date_failure(code, today or date.today()) is None
+    )
+
+
 def _resident_check_failure(code: str) -> dict | None:
     expected, actual = resident_id_check_char(code[:17]), code[17]
     if expected == actual:

@@ -9,11 +9,13 @@ class IntegrityConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from xinyong.checks.services import ANSWER_REQUIREMENTS
+        from xinyong.checks.services import ANSWER_REQUIREMENTS, Extension
 
         from .models import ReportRequirement
-        from .services import forget_requirements, third_party_report_requirement
+        from .services import forget_requirements, requirement_concerns, third_party_report_requirement
 
-        ANSWER_REQUIREMENTS.append(third_party_report_requirement)
+        requirement = Extension(concerns=requirement_concerns, answer=third_party_report_requirement)
+        if requirement not in ANSWER_REQUIREMENTS:
+            ANSWER_REQUIREMENTS.append(requirement)
         post_save.connect(forget_requirements, sender=ReportRequirement, dispatch_uid="integrity-req-save")
         post_delete.connect(forget_requirements, sender=ReportRequirement, dispatch_uid="integrity-req-delete")

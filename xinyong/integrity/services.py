@@ -225,6 +225,10 @@ def _requirement_for(matter: str) -> ReportRequirement | None:
     return _requirements["by_matter"].get(matter)
 
 
+def requirement_concerns(matter: str) -> bool:
+    return _requirement_for(matter) is not None
+
+
 def forget_requirements(**kwargs) -> None:
     _requirements["loaded"] = -_REQUIREMENTS_TTL
 

@@ -7,7 +7,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = "信用监管"
 
     def ready(self):
-        from xinyong.checks.services import ANSWER_EXTENSIONS
+        from xinyong.checks.services import ANSWER_EXTENSIONS, Extension
         from xinyong.subjects.selectors import PROFILE_SECTIONS
 
         from . import extensions, jobs, signals  # noqa: F401  (jobs registers the daily jobs)
@@ -16,7 +16,10 @@ class SupervisionConfig(AppConfig):
         for section in (commitments_section, grade_section, industry_section):
             if section not in PROFILE_SECTIONS:
                 PROFILE_SECTIONS.append(section)
-        for extension in (extensions.grade_measures, extensions.industry_measures):
+        for extension in (
+            Extension(concerns=extensions.grades_concern, answer=extensions.grade_measures),
+            Extension(concerns=extensions.industry_measures_concern, answer=extensions.industry_measures),
+        ):
             if extension not in ANSWER_EXTENSIONS:
                 ANSWER_EXTENSIONS.append(extension)
         signals.connect()

@@ -40,6 +40,14 @@ def _matters() -> tuple[frozenset[str], frozenset[str]]:
         return _cache["grade"], _cache["industry"]
 
 
+def grades_concern(matter: str) -> bool:
+    return matter in _matters()[0]
+
+
+def industry_measures_concern(matter: str) -> bool:
+    return matter in _matters()[1]
+
+
 def clear_cache(**kwargs) -> None:
     with _lock:
         _cache["grade"] = _cache["industry"] = None
@@ -50,7 +58,7 @@ def _source(**supervision) -> dict:
 
 
 def grade_measures(subject: SubjectView | None, matter: str, today: dt.date) -> list[dict]:
-    if subject is None or subject.is_person or matter not in _matters()[0]:
+    if subject is None or subject.is_person or not grades_concern(matter):
         return []
     evaluation = (
         Evaluation.objects.filter(subject_id=subject.pk, is_current=True).values("pk", "grade", "score").first()
@@ -89,7 +97,7 @@ def grade_measures(subject: SubjectView | None, matter: str, today: dt.date) -> 
 
 
 def industry_measures(subject: SubjectView | None, matter: str, today: dt.date) -> list[dict]:
-    if subject is None or matter not in _matters()[1]:
+    if subject is None or not industry_measures_concern(matter):
         return []
     from .services.associations import measures_in_force
 

@@ -153,10 +153,12 @@ def test_revocation_pushes_tasks_and_next_check_is_clear(api, world):
     assert detail["events"][1]["reason"] == "已全部履行，法院撤销失信决定"
 
 
-def test_department_that_checked_recently_is_told_of_a_later_entry(api, world):
-    assert check(api, world["development"], matter="project_approval").json()["result"] != "restricted"
+def test_department_that_checked_recently_is_told_of_a_later_entry(api, world, make_user):
+    # Statistics implements none of the court defaulter measures: only its check makes it concerned.
+    statistics = make_user("implementer", department="TJ", department_name="区统计局")[1]
+    assert check(api, statistics, matter="project_approval").json()["result"] != "restricted"
     enter(api, world["court"])
-    tasks = api.get("/tasks", token=world["development"]).json()["items"]
+    tasks = api.get("/tasks", token=statistics).json()["items"]
     assert [t["action"] for t in tasks] == ["publish"]
 
 

@@ -1,0 +1,130 @@
+"""Batch checks stored as one signed document (models.CheckBatch): every answer can be read back, proven,
+fed back on and counted as if it had been checked alone."""
+
+import datetime as dt
+
+import orjson
+import pytest
+
+from xinyong.audit.models import AuditEvent
+from xinyong.checks.models import Check, CheckBatch
+from xinyong.core import clock
+from xinyong.records.tests.factories import uscc
+
+from .conftest import COMPANY, REP
+from .test_check_loop import enter
+
+TODAY = dt.date(2025, 6, 2)
+PROCUREMENT = "government_procurement"
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with clock.frozen_at(TODAY):
+        yield
+
+
+def batch(api, token, codes, matter=PROCUREMENT):
+    response = api.post("/checks/batch", {"matter": matter, "subjects": codes}, token=token)
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def test_every_answer_of_a_batch_reads_back_exactly_and_is_genuine(api, world):
+    enter(api, world["court"])
+    codes = [COMPANY, uscc(777), "123", REP]
+    results = batch(api, world["finance"], codes)
+    stored = CheckBatch.objects.get()
+    assert (stored.checks, stored.restricted, stored.incentive) == (3, 1, 0)
+    assert stored.measure_count == sum(1 for r in results[0]["measures"] if not r["suspended"]) > 0
+    assert results[0]["check_id"] == f"{stored.number}0000" and results[3]["check_id"] == f"{stored.number}0003"
+    assert "check_id" not in results[2]  # an invalid code is answered in place, without a check number
+    for answer in (results[0], results[1], results[3]):
+        read = api.get(f"/checks/{answer['check_id']}", token=world["finance"]).json()
+        assert read["answer"] == answer
+        assert read["genuine"] is True and read["batch"] == stored.number and read["feedback"] == []
+    assert Check.objects.count() == 0  # reading does not copy anything out
+    assert api.get(f"/checks/{stored.number}0002", token=world["finance"]).status_code == 404
+    assert api.get(f"/checks/{stored.number}0004", token=world["finance"]).status_code == 404
+    assert api.get(f"/checks/{stored.number}0000", token=world["development"]).status_code == 403
+    assert api.get(f"/checks/{stored.number}0000", token=world["office"]).json()["genuine"] is True
+
+
+def test_the_person_of_a_batch_is_masked_in_the_stored_document(api, world):
+    enter(api, world["court"])
+    [answer] = batch(api, world["finance"], [REP], matter="high_consumption")
+    assert answer["result"] == "restricted"
+    assert answer["measures"][0]["source"]["via"] == {"organisation": COMPANY, "role": "legal_representative"}
+    assert REP not in CheckBatch.objects.get().document and REP[:4] + "*" * 10 + REP[-4:] in answer["subject"]["code"]
+
+
+def test_an_altered_batch_document_is_no_longer_genuine(api, world):
+    enter(api, world["court"])
+    [answer] = batch(api, world["finance"], [COMPANY])
+    stored = CheckBatch.objects.get()
+    document = orjson.loads(stored.document)
+    document["items"][0][2] = "clear"
+    CheckBatch.objects.filter(pk=stored.pk).update(document=orjson.dumps(document).decode())
+    read = api.get(f"/checks/{answer['check_id']}", token=world["finance"]).json()
+    assert read["answer"]["result"] == "clear" and read["genuine"] is False
+
+
+def test_feedback_on_a_batch_answer_closes_the_loop_and_counts_once(api, world):
+    entry = enter(api, world["court"]).json()
+    results = batch(api, world["finance"], [COMPANY, uscc(777)])
+    answer = results[0]
+    measure = next(m for m in answer["measures"] if m["kind"] == "punishment")["code"]
+    body = {"measure": measure, "applied": True, "note": "已拒绝其参加本次政府采购"}
+    assert api.post(f"/checks/{answer['check_id']}/feedback", body, token=world["finance"]).status_code == 201
+    assert api.post(f"/checks/{answer['check_id']}/feedback", body, token=world["finance"]).status_code == 409
+    kept = Check.objects.get(number=answer["check_id"])  # copied out of the batch to take the feedback
+    assert kept.batch.number == CheckBatch.objects.get().number and kept.answer == answer
+    assert kept.subject.key == COMPANY
+    read = api.get(f"/checks/{answer['check_id']}", token=world["finance"]).json()
+    assert read["genuine"] is True and [f["measure"] for f in read["feedback"]] == [measure]
+
+    assert api.get("/tasks", token=world["finance"]).json()["count"] == 0
+    loop = api.get(f"/list-entries/{entry['id']}", token=world["court"]).json()["loop"]
+    assert next(row for row in loop if row["department"] == "CZ")["feedback"] == 1
+    stats = api.get("/loop/departments", token=world["office"], start="2025-06-01", end="2025-06-30").json()
+    row = next(r for r in stats["departments"] if r["department"] == "CZ")
+    assert (row["checks"], row["restricted"], row["feedback"]) == (2, 1, 1)
+    assert row["feedback_rate"] == round(1 / row["measures_answered"], 4)
+
+
+def test_single_and_batch_checks_add_up_in_the_statistics(api, world):
+    enter(api, world["court"])
+    api.post("/checks", {"subject": COMPANY, "matter": PROCUREMENT}, token=world["finance"])
+    batch(api, world["finance"], [COMPANY, COMPANY, uscc(777)])
+    stats = api.get("/loop/departments", token=world["office"], start="2025-06-01", end="2025-06-30").json()
+    row = next(r for r in stats["departments"] if r["department"] == "CZ")
+    assert (row["checks"], row["restricted"]) == (4, 3)
+
+
+@pytest.fixture
+def statistics(make_user):
+    """An implementer none of the court defaulter measures names: told of a new entry only because it
+    checked the subject lately."""
+    return make_user("implementer", department="TJ", department_name="区统计局")[1]
+
+
+def test_a_department_that_checked_in_a_batch_is_told_of_a_later_entry(api, world, statistics):
+    batch(api, statistics, [uscc(777), COMPANY], matter="project_approval")
+    enter(api, world["court"])
+    tasks = api.get("/tasks", token=statistics).json()["items"]
+    assert [(t["action"], t["entry"]["subject"]["code"]) for t in tasks] == [("publish", COMPANY)]
+
+
+def test_a_batch_long_ago_or_without_the_subject_does_not_push(api, world, statistics):
+    with clock.frozen_at(TODAY - dt.timedelta(days=120)):
+        batch(api, statistics, [COMPANY], matter="project_approval")
+    batch(api, statistics, [uscc(777)], matter="project_approval")
+    enter(api, world["court"])
+    assert api.get("/tasks", token=statistics).json()["count"] == 0
+
+
+def test_batch_is_audited_with_its_number(api, world):
+    batch(api, world["finance"], [COMPANY, "123"])
+    event = AuditEvent.objects.get(action="check.batch")
+    assert event.object_id == CheckBatch.objects.get().number
+    assert event.after == {"matter": PROCUREMENT, "count": 1, "invalid": 1}
