@@ -263,7 +263,7 @@ class Snapshot:
         found = {key: view for key in keys if (view := self.directory.get(key)) is not None}
         missing = keys - found.keys()
         if missing:
-            fresh = {view.key: view for view in _subject_views(key__in=missing)}
+            fresh = {view.key: view for view in _subject_views(key__among=missing)}
             self.directory.remember(fresh.values())
             found.update(fresh)
         return found

@@ -20,10 +20,11 @@ from xinyong.audit.services import record as audit
 from xinyong.core import calendar, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from xinyong.core.identifiers import identify, may_be_resident_id
+from xinyong.core.identifiers import IdentifierInfo, identify, may_be_resident_id
+from xinyong.core.masking import mask_id_number
 from xinyong.core.pgcopy import copy_line, copy_sql
 from xinyong.subjects.models import Subject
-from xinyong.subjects.selectors import key_for_code
+from xinyong.subjects.selectors import key_for_identifier
 
 from . import engine
 from .directory import SubjectView
@@ -321,13 +322,8 @@ def _store_checks(rows: list[tuple]) -> None:
 WRITER = make_writer(_store_checks)
 
 
-# A code written the way the platform writes an organisation's code.
-_PLAIN_CODE = re.compile(r"[0-9A-Z]{18}")
-_ID_NUMBER_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
-
-
 def _as_it_came(code: str, subject: SubjectView | None) -> SubjectView | None:
-    """The organisation whose key is exactly this code, if `key_for_code` would find it too.
+    """The organisation whose key is exactly this code, if `key_for_identifier` would find it too.
     Organisation keys are only ever made from codes it returned unchanged, and it is deterministic but
     for one thing: a code shaped like an ID number becomes a valid ID number (and then names a person)
     once its birth date is past. A code that cannot be a valid ID number is taken as it is (~1 µs here,
@@ -345,28 +341,22 @@ def _resolve(codes: list[str], snapshot: engine.Snapshot) -> list[_Target]:
     others = [target for target in targets if target.subject is None]
     if not others:
         return targets
-    keys = [key_for_code(target.code) for target in others]
+    infos = [identify(target.code) for target in others]
+    keys = [key_for_identifier(info) for info in infos]
     found = snapshot.subjects_by_key({key for key in keys if key})
-    for target, key in zip(others, keys, strict=True):
+    for target, info, key in zip(others, infos, keys, strict=True):
         if key is None:
-            target.error = {"code": "invalid_identifier", "message": identify(target.code).error}
+            target.error = {"code": "invalid_identifier", "message": info.error}
         elif (subject := found.get(key)) is not None:
             target.subject = subject
         else:
-            target.code = _shown_code(target.code)
+            target.code = _shown_code(info)
     return targets
 
 
-def _shown_code(code: str) -> str:
-    """A code not found as it came, as an answer names it: as it came when plainly an organisation's, else
-    normalised and, when it may be an ID number, masked."""
-    return code if _PLAIN_CODE.fullmatch(code) and not _ID_NUMBER_SHAPE.fullmatch(code) else info_code(code)
-
-
-def info_code(code: str) -> str:
-    """The code as the platform writes it (normalised; a person's number masked)."""
-    info = identify(code)
-    return info.code if info.type != "resident_id" else f"{info.code[:4]}{'*' * 10}{info.code[-4:]}"
+def _shown_code(info: IdentifierInfo) -> str:
+    """A code no subject has, as an answer names it: normalised, and masked when it is an ID number."""
+    return mask_id_number(info.code) if info.type == "resident_id" else info.code
 
 
 def check(*, actor: Actor, department: Department, subject_code: str, matter: str) -> dict:

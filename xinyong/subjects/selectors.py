@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.db.models import Q
 
 from xinyong.core.errors import InvalidInput, NotFound
-from xinyong.core.identifiers import identify, normalise
+from xinyong.core.identifiers import IdentifierInfo, identify, normalise
 from xinyong.core.masking import mask_person_name
 from xinyong.core.pagination import Page, paginate
 from xinyong.core.text import fold
@@ -22,7 +22,11 @@ PROFILE_SECTIONS: list[ProfileSection] = []
 
 def key_for_code(code: str) -> str | None:
     """The subject key for a code typed by anyone, or None when it is not a code at all."""
-    info = identify(code)
+    return key_for_identifier(identify(code))
+
+
+def key_for_identifier(info: IdentifierInfo) -> str | None:
+    """The subject key of an identified code, or None when it is not a code at all."""
     if info.type == "resident_id" and (info.valid or info.only_check_failed):
         return person_key(info.code)
     if info.type == "uscc" and (info.valid or info.only_check_failed):

@@ -1,0 +1,34 @@
+"""`field__among=[values]`: membership in a long list of values, sent as one JSON parameter.
+
+`field__in` compiles one placeholder per value (~10 µs each in Django's compiler) and psycopg adapts them
+one by one; 10,000 codes of a batch check cost ~100 ms that way. A JSON array is serialised at once and
+unpacked by the database (PostgreSQL `jsonb_array_elements_text`, SQLite `json_each`).
+"""
+
+import json
+
+from django.db import models
+
+
+class Among(models.Lookup):
+    lookup_name = "among"
+    prepare_rhs = False  # the values go to json.dumps as they are, not through CharField's to_python
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [json.dumps(list(value), ensure_ascii=False)]
+
+    def _sides(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return lhs, rhs, [*lhs_params, *rhs_params]
+
+    def as_sql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} IN (SELECT value FROM json_each({rhs}))", params
+
+    def as_postgresql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} IN (SELECT jsonb_array_elements_text({rhs}::jsonb))", params
+
+
+models.CharField.register_lookup(Among)
