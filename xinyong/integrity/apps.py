@@ -9,11 +9,13 @@ class IntegrityConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from xinyong.checks.services import ANSWER_REQUIREMENTS
+        from xinyong.checks.services import ANSWER_REQUIREMENTS, ENTRY_NOTICES
 
         from .models import ReportRequirement
+        from .public_sector import entry_notices
         from .services import forget_requirements, third_party_report_requirement
 
         ANSWER_REQUIREMENTS.append(third_party_report_requirement)
+        ENTRY_NOTICES.append(entry_notices)
         post_save.connect(forget_requirements, sender=ReportRequirement, dispatch_uid="integrity-req-save")
         post_delete.connect(forget_requirements, sender=ReportRequirement, dispatch_uid="integrity-req-delete")
