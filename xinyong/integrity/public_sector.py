@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 
 from xinyong.accounts.models import Department, Role, User
 from xinyong.accounts.selectors import rows_visible_to
+from xinyong.accounts.services import get_department
 from xinyong.audit.services import SYSTEM, Actor
 from xinyong.audit.services import record as audit
 from xinyong.checks.models import Task
@@ -156,9 +157,7 @@ def _subject(actor: Actor, code: str, name: str) -> Subject:
 def _department(code: str | None) -> Department | None:
     if not code:
         return None
-    department = Department.objects.filter(code=code.strip()).first()
-    if department is None:
-        raise NotFound(f"部门“{code}”不存在", code="department_not_found")
+    department = get_department(code.strip())
     if not department.is_active:
         raise InvalidInput(f"部门“{code}”已停用", code="department_inactive")
     return department

@@ -82,6 +82,11 @@ def notices(entry_id=None) -> dict[str, Task]:
     return found
 
 
+def state_enterprise(api, tokens):
+    body = {"subject": ENTERPRISE, "name": "九江城投建设有限公司", "kind": "state_enterprise", "department": "GZW"}
+    return register(api, tokens["assets"], **body)
+
+
 def employ(api, token, *, department="CZ", valid_from="2020-01-01", valid_to=None):
     body = {"subject": CLERK, "name": FULL_NAME, "kind": "public_employee", "department": department}
     return register(api, token, **body, valid_from=valid_from, valid_to=valid_to)
@@ -103,14 +108,7 @@ def test_public_body_notifies_its_superior_and_the_audit_office(api, tokens):
 
 
 def test_state_enterprise_notifies_the_supervising_department_and_the_audit_office(api, tokens):
-    made = register(
-        api,
-        tokens["assets"],
-        subject=ENTERPRISE,
-        name="九江城投建设有限公司",
-        kind="state_enterprise",
-        department="GZW",
-    )
+    made = state_enterprise(api, tokens)
     assert made.status_code == 201, made.content
     assert made.json()["kind_display"] == "国有企业" and made.json()["department"]["code"] == "GZW"
 
@@ -209,14 +207,7 @@ def test_rule_edited_in_the_admin_changes_who_is_told(api, tokens, client):
     response = client.post(f"/admin/integrity/noticerecipient/{rule.pk}/change/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert AuditEvent.objects.get(action="notice_recipient.save").after["department_code"] == "JW"
-    register(
-        api,
-        tokens["assets"],
-        subject=ENTERPRISE,
-        name="九江城投建设有限公司",
-        kind="state_enterprise",
-        department="GZW",
-    )
+    state_enterprise(api, tokens)
 
     entry = list_on_black(api, tokens["court"], ENTERPRISE, "（2025）赣0404执69号")
 
