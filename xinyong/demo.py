@@ -29,6 +29,10 @@ DEPARTMENTS = [
     ("CZ", "柴桑区财政局", [Role.PROVIDER, Role.IMPLEMENTER]),
     ("RS", "柴桑区人力资源和社会保障局", [Role.PROVIDER, Role.INITIATOR, Role.IMPLEMENTER]),
     ("SJ", "柴桑区审计局", [Role.AUDITOR]),
+    # Told of public-sector dishonesty (R16): the state enterprises' supervisor, discipline, personnel.
+    ("GZW", "柴桑区国有资产监督管理办公室", [Role.PROVIDER]),
+    ("JW", "柴桑区纪委监委", [Role.DISCIPLINE]),
+    ("ZZB", "中共柴桑区委组织部", [Role.PERSONNEL]),
 ]
 
 
@@ -74,6 +78,7 @@ def load() -> list[DemoLogin]:
     logins.insert(0, _demo_admin())
     _load_subjects()
     logins.append(_demo_company_account())
+    _public_sector()
     _load_activity()
     _typical_cases()
     return logins
@@ -138,6 +143,17 @@ def _demo_company_account() -> DemoLogin:
         user = accounts.create_user(actor=ACTOR, username="qiye", department=None, roles=[Role.SUBJECT])
         User.objects.filter(pk=user.pk).update(subject=company)
     return _fresh_credentials(user, [Role.SUBJECT], company.name)
+
+
+def _public_sector() -> None:
+    """Company 6 is a district state enterprise under the assets office (R16): its court listing in
+    `_load_activity` is notified to GZW and the audit office. Re-registering changes nothing."""
+    from xinyong.integrity.public_sector import register_affiliation
+
+    office = User.objects.get(username="xyb")
+    register_affiliation(
+        actor=Actor.of(office), user=office, subject_code=demo_uscc(6), kind="state_enterprise", department_code="GZW"
+    )
 
 
 def _load_activity() -> None:

@@ -14,6 +14,17 @@ from .models import Task
 
 router = Router(tags=["嵌入式核查"])
 IMPLEMENTER = roles(Role.IMPLEMENTER)
+# Tasks are a department's: pushed list changes, decisions owed, and notices of public-sector dishonesty
+# (R16), which reach audit offices, discipline and personnel departments too.
+TASK_ROLES = roles(
+    Role.IMPLEMENTER,
+    Role.INITIATOR,
+    Role.PROVIDER,
+    Role.CREDIT_OFFICE,
+    Role.AUDITOR,
+    Role.PERSONNEL,
+    Role.DISCIPLINE,
+)
 
 
 class CheckIn(Schema):
@@ -110,8 +121,8 @@ def post_feedback(request, check_id: str, payload: FeedbackIn):
 
 @router.get(
     "/tasks",
-    auth=roles(Role.IMPLEMENTER, Role.INITIATOR, Role.PROVIDER, Role.CREDIT_OFFICE),
-    summary="推送给本部门的名单变更任务",
+    auth=TASK_ROLES,
+    summary="推送给本部门的任务（名单变更、待办决定、失信通报）",
 )
 def list_tasks(request, params: Query[TaskParams]):
     if params.status not in Task.Status.values:
@@ -152,7 +163,7 @@ def _task_body(task: Task) -> dict:
 
 @router.post(
     "/tasks/{task_id}/close",
-    auth=roles(Role.IMPLEMENTER, Role.INITIATOR, Role.PROVIDER, Role.CREDIT_OFFICE),
+    auth=TASK_ROLES,
     summary="办结任务（如撤销、到期类通知）",
 )
 def close_task(request, task_id: int, payload: CloseIn):

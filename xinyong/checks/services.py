@@ -23,7 +23,6 @@ from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.core.identifiers import IdentifierInfo, identify, may_be_resident_id
 from xinyong.core.masking import mask_id_number
 from xinyong.core.pgcopy import copy_line, copy_sql
-from xinyong.subjects.models import Subject
 from xinyong.subjects.selectors import key_for_identifier
 
 from . import engine
@@ -50,6 +49,10 @@ class Extension:
 # matter has any). Both registered from AppConfig.ready().
 ANSWER_EXTENSIONS: list[Extension] = []
 ANSWER_REQUIREMENTS: list[Extension] = []
+# Other slices add notices to a list change (e.g. integrity, R16: a public body's superior and the audit
+# office, a public employee's employer and discipline bodies). Each callable gets (entry, action=,
+# derived=, due=) and returns unsaved Tasks; they are registered from AppConfig.ready().
+ENTRY_NOTICES: list = []
 NO_DISHONESTY = "no_dishonesty"  # the list type whose rewards apply to subjects with a clean record
 
 
@@ -583,7 +586,6 @@ PUSH_REASONS = {
     "expire": "惩戒期限届满，请停止相应措施",
     "suspend": "异议处理中，相关措施暂停",
     "resume": "异议未成立，相关措施恢复",
-    "superior_notice": "所属单位被列入失信名单，请督促整改",
     "objection": "信用主体提出异议，请在期限内核查处理",
     "repair": "信用主体申请信用修复，请在期限内作出决定",
 }
@@ -627,7 +629,7 @@ def _recent_checkers(subject_ids: list[int], today: dt.date) -> set[int]:
     return {*checks.values_list("implementer_id", flat=True), *batches.values_list("implementer_id", flat=True)}
 
 
-def _feedback_due(today: dt.date) -> dt.date | None:
+def feedback_due(today: dt.date) -> dt.date | None:
     try:
         return calendar.add_working_days(today, parameters.integer("feedback_working_days"))
     except calendar.CalendarMissing:
@@ -644,60 +646,20 @@ def push_entry_change(entry, *, action: str, derived=()) -> list[Task]:
     )
     departments |= _recent_checkers(subject_ids, today)
     departments.discard(entry.initiator_id)
-    now, due = clock.now(), _feedback_due(today)
+    now, due = clock.now(), feedback_due(today)
     tasks = [
         Task(department_id=pk, entry=entry, action=action, reason=PUSH_REASONS[action], created_at=now, due_on=due)
         for pk in sorted(departments)
     ]
     if action != "publish":
-        # Earlier open tasks about this entry are overtaken by the new state.
-        Task.objects.filter(entry=entry, status=Task.Status.OPEN).update(
+        # Earlier open tasks about this entry (and the person entries derived from it) are overtaken.
+        Task.objects.filter(entry_id__in=[entry.pk, *(d.pk for d in derived)], status=Task.Status.OPEN).update(
             status=Task.Status.DONE, done_at=now, done_note=f"已被后续变更（{action}）取代"
         )
-    tasks.extend(_superior_notices(entry, action, now, due))
+    for notices in ENTRY_NOTICES:
+        tasks.extend(notices(entry, action=action, derived=derived, due=due))
     Task.objects.bulk_create(tasks)
     return tasks
-
-
-def superior_of(subject: Subject) -> Department | None:
-    """The superior department of a public body that is itself a subject (matched by unified code)."""
-    if not subject.uscc:
-        return None
-    body = Department.objects.filter(unified_code=subject.uscc).select_related("parent").first()
-    return body.parent if body is not None else None
-
-
-def _superior_notices(entry, action: str, now: dt.datetime, due: dt.date | None) -> list[Task]:
-    """R16: a public body's dishonesty notifies its superior department."""
-    if action != "publish" or entry.list_type.kind != "black":
-        return []
-    superior = superior_of(entry.subject)
-    if superior is None:
-        return []
-    return [
-        Task(
-            department=superior,
-            entry=entry,
-            action="superior_notice",
-            reason=PUSH_REASONS["superior_notice"],
-            created_at=now,
-            due_on=due,
-        )
-    ]
-
-
-def notify_superior(subject: Subject, *, reason: str) -> Task | None:
-    """R16, R31: tell a public body's superior of its dishonesty (a broken commitment, …)."""
-    superior = superior_of(subject)
-    if superior is None:
-        return None
-    return Task.objects.create(
-        department=superior,
-        action="superior_notice",
-        reason=reason,
-        created_at=clock.now(),
-        due_on=_feedback_due(clock.today()),
-    )
 
 
 @transaction.atomic

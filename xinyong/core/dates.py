@@ -4,6 +4,8 @@ import calendar
 import datetime as dt
 import re
 
+from django.db.models import Q
+
 _SEPARATED = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
@@ -33,3 +35,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def period_covers(on: dt.date, *, start: str = "valid_from", end: str = "valid_to") -> Q:
+    """Rows whose period [start, end] includes `on`; an empty bound is open (since ever, until further notice)."""
+    return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": on})) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": on})
+    )

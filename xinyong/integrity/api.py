@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from xinyong.accounts.auth import roles
@@ -10,8 +10,8 @@ from xinyong.accounts.selectors import department_of
 from xinyong.core import clock
 from xinyong.core.pagination import paginate
 
-from . import selectors, services
-from .models import CreditAgency, OfficialRecord, ThirdPartyReport
+from . import public_sector, selectors, services
+from .models import CreditAgency, OfficialRecord, PublicAffiliation, ThirdPartyReport
 
 router = Router(tags=["政务诚信与信用服务市场"])
 # Sensitive: who may read officials' files is a setting; refused attempts are audited too.
@@ -43,6 +43,39 @@ class ReportIn(Schema):
     issued_on: dt.date
     valid_until: dt.date
     document_sha256: str
+
+
+class AffiliationIn(Schema):
+    subject: str = Field(description="统一社会信用代码（机关事业单位、国有企业）或身份证号（公职人员）")
+    name: str = Field("", max_length=200, description="主体尚未登记时必填：单位名称或姓名，将一并登记为信用主体")
+    kind: str = Field(
+        description="public_body（机关事业单位）、state_enterprise（国有企业）、public_employee（公职人员）"
+    )
+    department: str | None = Field(
+        None, description="部门编码：上级主管单位、履行出资人职责或监管的部门，或公职人员的所在单位（公职人员必填）"
+    )
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = Field(None, description="截止日期；再次提交相同主体、类型、部门和起始日期即更新截止日期")
+
+
+class AffiliationParams(Schema):
+    subject: str = ""
+    kind: str = ""
+    limit: int = 50
+    offset: int = 0
+
+
+def _affiliation(row: PublicAffiliation) -> dict:
+    return {
+        "id": row.pk,
+        "subject": {"code": row.subject.public_code, "name": row.subject.name},
+        "kind": row.kind,
+        "kind_display": row.get_kind_display(),
+        "department": {"code": row.department.code, "name": row.department.name} if row.department_id else None,
+        "valid_from": row.valid_from,
+        "valid_to": row.valid_to,
+        "registered_at": row.registered_at,
+    }
 
 
 def _official(entry: OfficialRecord) -> dict:
@@ -99,6 +132,36 @@ def add_official_record(request, payload: OfficialRecordIn):
 def read_official_file(request, person: str):
     subject, entries = services.read_official_file(actor=request.actor, person_code=person)
     return {"person": {"code": subject.public_code, "name": subject.name}, "entries": [_official(e) for e in entries]}
+
+
+@router.post(
+    "/public-affiliations",
+    auth=roles(Role.CREDIT_OFFICE, Role.PROVIDER),
+    response={200: dict, 201: dict},
+    summary="登记机关事业单位、国有企业或公职人员及其负责部门（失信时据此通报，R16）",
+)
+def register_affiliation(request, payload: AffiliationIn):
+    row, created = public_sector.register_affiliation(
+        actor=request.actor,
+        user=request.auth,
+        subject_code=payload.subject,
+        name=payload.name,
+        kind=payload.kind,
+        department_code=payload.department,
+        valid_from=payload.valid_from,
+        valid_to=payload.valid_to,
+    )
+    return (201 if created else 200), _affiliation(row)
+
+
+@router.get(
+    "/public-affiliations",
+    auth=roles(Role.CREDIT_OFFICE, Role.PROVIDER, Role.AUDITOR),
+    summary="机关事业单位、国有企业和公职人员登记（信用办、审计员看全部，其他部门看本部门负责的）",
+)
+def list_affiliations(request, params: Query[AffiliationParams]):
+    rows = public_sector.affiliations_visible_to(request.auth, subject_code=params.subject, kind=params.kind)
+    return paginate(rows, limit=params.limit, offset=params.offset).body(_affiliation)
 
 
 @router.post("/agencies", auth=roles(Role.CREDIT_OFFICE), response={201: dict}, summary="登记或更新信用服务机构")

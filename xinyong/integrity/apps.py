@@ -9,13 +9,16 @@ class IntegrityConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from xinyong.checks.services import ANSWER_REQUIREMENTS, Extension
+        from xinyong.checks.services import ANSWER_REQUIREMENTS, ENTRY_NOTICES, Extension
 
         from .models import ReportRequirement
+        from .public_sector import entry_notices
         from .services import forget_requirements, requirement_concerns, third_party_report_requirement
 
         requirement = Extension(concerns=requirement_concerns, answer=third_party_report_requirement)
         if requirement not in ANSWER_REQUIREMENTS:
             ANSWER_REQUIREMENTS.append(requirement)
+        if entry_notices not in ENTRY_NOTICES:
+            ENTRY_NOTICES.append(entry_notices)
         post_save.connect(forget_requirements, sender=ReportRequirement, dispatch_uid="integrity-req-save")
         post_delete.connect(forget_requirements, sender=ReportRequirement, dispatch_uid="integrity-req-delete")

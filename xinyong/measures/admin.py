@@ -29,6 +29,10 @@ class AuditedCatalogAdmin(admin.ModelAdmin):
 
     audit_type = ""
 
+    def audit_id(self, obj) -> str:
+        """Which audit events are this row's: its code (rows without one override this)."""
+        return obj.code
+
     def _actor(self, request) -> Actor:
         return Actor.of(request.user, channel="admin")
 
@@ -45,20 +49,20 @@ class AuditedCatalogAdmin(admin.ModelAdmin):
             actor=self._actor(request),
             action=f"{self.audit_type}.save",
             object_type=self.audit_type,
-            object_id=obj.code,
+            object_id=self.audit_id(obj),
             before=getattr(request, "catalog_before", None),
             after=catalog_snapshot(obj),
         )
 
     @transaction.atomic
     def delete_model(self, request, obj):
-        before, code = catalog_snapshot(obj), obj.code
+        before, audit_id = catalog_snapshot(obj), self.audit_id(obj)
         super().delete_model(request, obj)
         audit(
             actor=self._actor(request),
             action=f"{self.audit_type}.delete",
             object_type=self.audit_type,
-            object_id=code,
+            object_id=audit_id,
             before=before,
         )
 
@@ -69,7 +73,9 @@ class AuditedCatalogAdmin(admin.ModelAdmin):
 
     @admin.display(description="修改历史")
     def change_history(self, obj):
-        events = AuditEvent.objects.filter(object_type=self.audit_type, object_id=obj.code).order_by("-id")[:20]
+        events = AuditEvent.objects.filter(object_type=self.audit_type, object_id=self.audit_id(obj)).order_by("-id")[
+            :20
+        ]
         return format_html_join(
             "\n",
             "<div>{} {}（{}）</div>",

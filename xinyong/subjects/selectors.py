@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.db.models import Q
 
+from xinyong.core.dates import period_covers
 from xinyong.core.errors import InvalidInput, NotFound
 from xinyong.core.identifiers import IdentifierInfo, identify, normalise
 from xinyong.core.masking import mask_person_name
@@ -78,11 +79,7 @@ def public_summary(subject: Subject) -> dict:
 
 
 def _current_relations(subject: Subject, on: dt.date) -> list[dict]:
-    relations = (
-        subject.relations.select_related("member")
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .order_by("role", "id")
-    )
+    relations = subject.relations.select_related("member").filter(period_covers(on)).order_by("role", "id")
     return [
         {
             "role": r.role,
@@ -111,10 +108,4 @@ def public_profile(subject: Subject, *, as_of: dt.date | None = None, on: dt.dat
 
 def relations_of_role(organisation: Subject, roles: set[str], on: dt.date) -> list[Relation]:
     """Persons holding any of `roles` in the organisation on a date (used for 落实到人)."""
-    return list(
-        organisation.relations.select_related("member").filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
-            role__in=roles,
-        )
-    )
+    return list(organisation.relations.select_related("member").filter(period_covers(on), role__in=roles))

@@ -19,6 +19,7 @@ def test_missed_payment_commitment_becomes_a_record_and_notifies_the_superior(ap
     with clock.frozen_at(dt.date(2025, 6, 2)):
         superior = Department.objects.create(code="QZF", name="柴桑区人民政府")
         Department.objects.create(code="JTJ", name="柴桑区交通运输局", unified_code=BODY, parent=superior)
+        Department.objects.create(code="SJ", name="柴桑区审计局")
         _, office = make_user("credit_office", "provider", department="XYB")
         assert (
             api.post(
@@ -44,7 +45,9 @@ def test_missed_payment_commitment_becomes_a_record_and_notifies_the_superior(ap
     breach = Record.objects.get(subject__uscc=BODY, category__code="commitment_breach")
     assert breach.category.counts_as_dishonesty and "逾期未履行" in breach.fields["content"]
     notice = Task.objects.get(department=superior, action="superior_notice")
-    assert "违背承诺" in notice.reason
+    assert "违背承诺" in notice.reason and notice.reason.endswith("请督促整改")
+    audit_office = Task.objects.get(department__code="SJ", action="department_notice")  # R16: and the audit office
+    assert audit_office.reason.startswith("机关事业单位柴桑区交通运输局") and "违背承诺" in audit_office.reason
 
     with clock.frozen_at(dt.date(2025, 7, 1)):
         stats = api.get("/government-integrity", token=office).json()["bodies"]

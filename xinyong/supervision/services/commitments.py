@@ -12,10 +12,10 @@ from xinyong.accounts.selectors import rows_visible_to
 from xinyong.accounts.services import get_department
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
-from xinyong.checks.services import notify_superior
 from xinyong.core import calendar, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Forbidden, InvalidInput, NotFound
+from xinyong.integrity import public_sector
 from xinyong.measures.models import BusinessMatter
 from xinyong.records.models import Channel
 from xinyong.records.services import ingest_record
@@ -185,6 +185,12 @@ def make_commitment(
     return commitment
 
 
+def _breached_on(commitment: Commitment) -> dt.date:
+    """When the conduct happened: the deadline missed, or today for a breach found before it."""
+    today = clock.today()
+    return min(commitment.due_on, today) if commitment.due_on else today
+
+
 def _resolve(
     commitment: Commitment, *, status: str, actor: Actor, note: str, channel: str, breach_kind: str = ""
 ) -> Commitment:
@@ -209,7 +215,9 @@ def _resolve(
             channel=channel,
         )
         commitment.breach_record = breach.record
-        notify_superior(commitment.subject, reason=f"所属单位违背承诺（{commitment.number}）：{note}"[:200])
+        public_sector.notify(
+            commitment.subject, event=f"违背承诺（{commitment.number}）：{note}", on=_breached_on(commitment)
+        )
     commitment.save()
     audit(
         actor=actor,
