@@ -22,6 +22,7 @@ from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.core.identifiers import IdentifierInfo, identify, may_be_resident_id
 from xinyong.core.masking import mask_id_number
+from xinyong.core.memory import collector_paused
 from xinyong.core.pgcopy import copy_line, copy_sql
 from xinyong.subjects.selectors import key_for_identifier
 
@@ -420,6 +421,11 @@ def check_batch(*, actor: Actor, department: Department, subject_codes: list[str
         raise InvalidInput(f"一次最多核查{MAX_BATCH}个主体", code="batch_too_large")
     now, snapshot = clock.now(), engine.SNAPSHOT.current()
     _known_matter(matter, snapshot)
+    with collector_paused():
+        return _check_batch(actor, department, subject_codes, matter, now, snapshot)
+
+
+def _check_batch(actor, department, subject_codes, matter, now, snapshot) -> list[dict]:
     targets = _resolve(subject_codes, snapshot)
     answerer = _Answerer(snapshot, matter, now)
     answerer.prefetch_dishonesty([t.subject for t in targets])

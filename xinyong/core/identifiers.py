@@ -361,7 +361,9 @@ def may_be_resident_id(code: str, today: date | None = None) -> bool:
     """Could this normalised code be a valid resident ID number? For callers that only need to rule one
     out, cheaply: the check character first (it rules out ten codes in eleven), then the birth date."""
     return (
-        _RESIDENT_SHAPE.fullmatch(code) is not None
+        len(code) == 18
+        and code.isascii()
+        and code[:17].isdigit()
         and resident_id_check_char(code[:17]) == code[17]
         and _birth_date_failure(code, today or date.today()) is None
     )

@@ -12,6 +12,7 @@ from xinyong.core.identifiers import (
     USCC_ALPHABET,
     IdentifierInfo,
     identify,
+    may_be_resident_id,
     normalise,
     org_code_check_char,
     parse_resident_id,
@@ -170,6 +171,20 @@ def test_any_single_substitution_in_resident_id_is_caught(code, index, data):
     allowed = DIGITS + "X" if index == 17 else DIGITS
     replacement = data.draw(st.sampled_from(allowed.replace(code[index], "")))
     assert not parse_resident_id(substitute(code, index, replacement), today=TODAY).valid
+
+
+@given(
+    st.one_of(
+        valid_resident_ids(),
+        valid_usccs(),
+        st.text(DIGITS, min_size=17, max_size=17).map(lambda d: d + resident_id_check_char(d)),
+        st.text(DIGITS + "X", min_size=16, max_size=19),
+    )
+)
+def test_may_be_resident_id_is_exactly_a_valid_resident_id(code):
+    # The batch check's shortcut must agree with the full parse on every code, or it answers for the
+    # wrong subject.
+    assert may_be_resident_id(code, today=TODAY) == parse_resident_id(code, today=TODAY).valid
 
 
 # --- normalisation ---------------------------------------------------------------------------------
