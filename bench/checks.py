@@ -379,7 +379,7 @@ def child(url: str, sizes: dict) -> dict:
         found = len(cursor.fetchall())
         batch_raw_times.append(time.perf_counter() - t0)
         t0, cpu0 = time.perf_counter(), time.process_time()
-        answers = services.check_batch(actor=actor, department=department, subject_codes=batch, matter=MATTER)
+        document = services.check_batch(actor=actor, department=department, subject_codes=batch, matter=MATTER)
         batch_times.append(time.perf_counter() - t0)  # the batch document is stored and committed by now
         batch_cpu_times.append(time.process_time() - cpu0)
         # Storage floor: the batch's own stored row inserted again and committed (no lookup, no answers).
@@ -391,6 +391,7 @@ def child(url: str, sizes: dict) -> dict:
         with raw.transaction():
             cursor.execute(BATCH_FLOOR_INSERT, (f"FLOOR{next(floor_serial):012d}", *last[1:]))
         batch_floor_times.append(time.perf_counter() - t0)
+    answers = json.loads(document)  # the answers as the API sends them
     assert len(answers) == len(batch) and found == len(set(batch)), (len(answers), found)
     batch_results: dict[str, int] = {}
     for answer in answers:

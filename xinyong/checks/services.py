@@ -27,7 +27,7 @@ from xinyong.core.pgcopy import copy_line, copy_sql
 from xinyong.subjects.selectors import key_for_identifier
 
 from . import engine
-from .directory import SubjectView
+from .directory import SubjectView, subject_json
 from .models import Check, CheckBatch, Feedback, Task
 from .writer import make_writer
 
@@ -128,12 +128,16 @@ def _measure_answer(ref: _Ref | dict, measures) -> dict:
     if isinstance(ref, dict):
         return ref
     index, list_type, entry_id, via_organisation, via_role, suspended = ref
-    via = {"organisation": via_organisation, "role": via_role} if via_organisation else None
     return {
         **measures[index],
-        "source": {"list_type": list_type, "entry_id": None if entry_id is None else str(entry_id), "via": via},
+        "source": _source(list_type, entry_id, via_organisation, via_role),
         "suspended": bool(suspended),
     }
+
+
+def _source(list_type: str, entry_id: int | None, via_organisation: str | None, via_role: str | None) -> dict:
+    via = {"organisation": via_organisation, "role": via_role} if via_organisation else None
+    return {"list_type": list_type, "entry_id": None if entry_id is None else str(entry_id), "via": via}
 
 
 def _live_kind(ref: _Ref | dict, measures) -> str | None:
@@ -153,10 +157,14 @@ class _Answerer:
         self.requirements = [r.answer for r in ANSWER_REQUIREMENTS if r.concerns(matter)]
         self._dishonest: set[int] | None = None
 
-    def prefetch_dishonesty(self, subjects: list[SubjectView | None]) -> None:
+    def only_entries_apply(self) -> bool:
+        """Can only list entries bring measures in this matter (no other slice's, no clean-record rewards)?"""
+        return not (self.extensions or self.requirements or any(self.plan.clean_rewards.values()))
+
+    def prefetch_dishonesty(self, subject_ids: list[int]) -> None:
         """A batch asks the database once for all its subjects instead of once per code."""
         if any(self.plan.clean_rewards.values()):
-            self._dishonest = _has_recent_dishonesty([s.pk for s in subjects if s is not None], self.today)
+            self._dishonest = _has_recent_dishonesty([pk for pk in subject_ids if pk], self.today)
 
     def _clean(self, subject: SubjectView) -> bool:
         if self._dishonest is None:
@@ -388,88 +396,83 @@ def check(*, actor: Actor, department: Department, subject_code: str, matter: st
 
 
 # ---- batches -----------------------------------------------------------------------------------
-# A batch is stored as one document (models.CheckBatch): {"number", "matter", "checked_at",
-# "measures": [the plan's subject-independent measure parts], "items": [...]}, an item per code in input
-# order: [subject id, subject part, result, refs] (+ requirements when the matter has any) for an
-# answer, or the error answer itself for an invalid code. `batch_answer` rebuilds any answer from it.
+# A batch answers in JSON made once: `check_batch` returns the JSON array of its answers, which is also
+# the stored document (models.CheckBatch) and, inside {"results": …}, the API's response. Each answer is
+# assembled from parts made once per batch (number, matter, time, each measure's static part) and the
+# directory's ready-made subject part; per answer, only what varies is serialised. Building and then
+# serialising a dict per answer took three times as long (docs/scaling.md).
 
 
-def _batch_item(target: _Target, subject: dict, result: str, refs: list, requirements: list) -> list:
-    pk = target.subject.pk if target.subject else None
-    return [pk, subject, result, refs, requirements] if requirements else [pk, subject, result, refs]
+class _BatchJson:
+    """The answers of one batch as JSON, and what the batch record counts of them."""
+
+    def __init__(self, number: str, matter: str, stamp: str, plan: _Plan):
+        self._number = number.encode()
+        self._context = b',"matter":' + orjson.dumps(matter) + b',"checked_at":' + orjson.dumps(stamp)
+        # Each measure's static part, left open for its source: {"code":…,…,"incentive_kind":…,"source":
+        self._measures = [orjson.dumps(m)[:-1] + b',"source":' for m in plan.measures]
+        self.counts = {result: 0 for result in Check.Result}
+        self.in_force = 0
+
+    def answer(self, position: int, subject: bytes, result: str, refs, in_force: int, requirements) -> bytes:
+        self.counts[result] += 1
+        self.in_force += in_force
+        measures = b",".join([self._measure(ref) for ref in refs]) if refs else b""
+        extra = b',"requirements":' + _json(requirements) if requirements else b""
+        return b'{"check_id":"%s%04d","subject":%s%s,"result":"%s","measures":[%s]%s}' % (
+            self._number,
+            position,
+            subject,
+            self._context,
+            result.encode(),
+            measures,
+            extra,
+        )
+
+    def _measure(self, ref: _Ref | dict) -> bytes:
+        if isinstance(ref, dict):
+            return _json(ref)
+        index, list_type, entry_id, via_organisation, via_role, suspended = ref
+        source = orjson.dumps(_source(list_type, entry_id, via_organisation, via_role))
+        return self._measures[index] + source + (b',"suspended":true}' if suspended else b',"suspended":false}')
 
 
-def batch_answer(document: dict, position: int) -> dict:
-    """Answer `position` of a stored batch document, exactly as the batch returned it."""
-    item = document["items"][position]
-    if isinstance(item, dict):
-        return item
-    _, subject, result, refs, *rest = item
-    requirements = rest[0] if rest else []
-    measures = [_measure_answer(ref if isinstance(ref, dict) else tuple(ref), document["measures"]) for ref in refs]
-    number = f"{document['number']}{position:04d}"
-    return _answer(number, subject, document["matter"], document["checked_at"], result, measures, requirements)
+def _json(value) -> bytes:
+    return orjson.dumps(value, default=_CANONICAL.default)
+
+
+def _unknown_subject(code: str) -> bytes:
+    return orjson.dumps({"code": code, "name": None, "known": False})
 
 
 @transaction.atomic
-def check_batch(*, actor: Actor, department: Department, subject_codes: list[str], matter: str) -> list[dict]:
-    """Up to 10,000 subjects in one call; answers in input order, an invalid code answered in place. The
-    batch is stored, as one signed document, before this returns."""
+def check_batch(*, actor: Actor, department: Department, subject_codes: list[str], matter: str) -> bytes:
+    """Up to 10,000 subjects in one call: the answers as a JSON array in input order, an invalid code
+    answered in place. The batch is stored, as this very JSON with a keyed digest, before it returns."""
     if not subject_codes:
         raise InvalidInput("subjects 不能为空", code="empty_batch")
     if len(subject_codes) > MAX_BATCH:
         raise InvalidInput(f"一次最多核查{MAX_BATCH}个主体", code="batch_too_large")
     now, snapshot = clock.now(), engine.SNAPSHOT.current()
     _known_matter(matter, snapshot)
-    with collector_paused():
-        return _check_batch(actor, department, subject_codes, matter, now, snapshot)
-
-
-def _check_batch(actor, department, subject_codes, matter, now, snapshot) -> list[dict]:
-    targets = _resolve(subject_codes, snapshot)
     answerer = _Answerer(snapshot, matter, now)
-    answerer.prefetch_dishonesty([t.subject for t in targets])
-    number, stamp, measures = _batch_number(now), timezone.localtime(now).isoformat(), answerer.plan.measures
-    answers, items, counts = [], [], {Check.Result.RESTRICTED: 0, Check.Result.INCENTIVE: 0, Check.Result.CLEAR: 0}
-    in_force_total = 0
-    for position, target in enumerate(targets):
-        if target.error:
-            error = {"subject": {"code": target.code}, "error": target.error}
-            answers.append(error)
-            items.append(error)
-            continue
-        result, refs, in_force = answerer.measures(target.subject)
-        subject, requirements = _subject_part(target), answerer.requirements_of(target.subject)
-        answers.append(
-            _answer(
-                f"{number}{position:04d}",
-                subject,
-                matter,
-                stamp,
-                result,
-                [_measure_answer(ref, measures) for ref in refs],
-                requirements,
-            )
-        )
-        items.append(_batch_item(target, subject, result, refs, requirements))
-        counts[result] += 1
-        in_force_total += in_force
-    # orjson: ~1.5 ms for the ~1.3 MB of a 10,000-code batch, against ~15 ms with `json`.
-    document = orjson.dumps(
-        {"number": number, "matter": matter, "checked_at": stamp, "measures": measures, "items": items},
-        default=_CANONICAL.default,
-    )
+    number = _batch_number(now)
+    batch = _BatchJson(number, matter, timezone.localtime(now).isoformat(), answerer.plan)
+    with collector_paused():
+        answers, subject_ids = _answer_batch(subject_codes, snapshot, answerer, batch)
+        document = b"[" + b",".join(answers) + b"]"
+    answered = sum(batch.counts.values())
     CheckBatch.objects.create(
         number=number,
         implementer=department,
         checked_by=actor.name,
         matter=matter,
         checked_at=now,
-        checks=sum(counts.values()),
-        restricted=counts[Check.Result.RESTRICTED],
-        incentive=counts[Check.Result.INCENTIVE],
-        measure_count=in_force_total,
-        subject_ids=[t.subject.pk for t in targets if t.subject is not None],
+        checks=answered,
+        restricted=batch.counts[Check.Result.RESTRICTED],
+        incentive=batch.counts[Check.Result.INCENTIVE],
+        measure_count=batch.in_force,
+        subject_ids=subject_ids,
         document=document.decode(),
         digest=_digest(document),
     )
@@ -478,9 +481,60 @@ def _check_batch(actor, department, subject_codes, matter, now, snapshot) -> lis
         action="check.batch",
         object_type="check_batch",
         object_id=number,
-        after={"matter": matter, "count": sum(counts.values()), "invalid": len(answers) - sum(counts.values())},
+        after={"matter": matter, "count": answered, "invalid": len(subject_codes) - answered},
     )
-    return answers
+    return document
+
+
+def _answer_batch(codes: list[str], snapshot: engine.Snapshot, answerer: _Answerer, batch: _BatchJson):
+    """(answer per code as JSON, subject id per code or 0)."""
+    subjects = _batch_subjects(codes, snapshot)
+    answerer.prefetch_dishonesty([_pk_of(found) for found in subjects])
+    entries, nothing_else = snapshot.entries, answerer.only_entries_apply()
+    answers, subject_ids = [], []
+    for position, (code, found) in enumerate(zip(codes, subjects, strict=True)):
+        if isinstance(found, _Target):
+            answer = _answer_target(position, found, answerer, batch)
+        elif nothing_else and found[0] not in entries:
+            answer = batch.answer(position, found[2], Check.Result.CLEAR, (), 0, ())  # most codes of a batch
+        else:
+            pk, _, subject = found
+            shown = orjson.loads(subject)
+            view = SubjectView(pk, code, shown["name"], shown["code"], False)
+            answer = batch.answer(position, subject, *answerer.measures(view), answerer.requirements_of(view))
+        answers.append(answer)
+        subject_ids.append(_pk_of(found))
+    return answers, subject_ids
+
+
+def _batch_subjects(codes: list[str], snapshot: engine.Snapshot) -> list:
+    """Per code: (subject id, False, subject part as JSON) of an organisation found by its code as it came
+    (see `_as_it_came`; most codes), else the code identified as a `_Target`."""
+    compact = snapshot.directory.compact
+    found = [compact(code) for code in codes]
+    others = [
+        position
+        for position, (code, subject) in enumerate(zip(codes, found, strict=True))
+        if subject is None or subject[1] or may_be_resident_id(code)
+    ]
+    for position, target in zip(others, _resolve([codes[p] for p in others], snapshot), strict=True):
+        found[position] = target
+    return found
+
+
+def _pk_of(found) -> int:
+    if isinstance(found, _Target):
+        return found.subject.pk if found.subject else 0
+    return found[0]
+
+
+def _answer_target(position: int, target: _Target, answerer: _Answerer, batch: _BatchJson) -> bytes:
+    """The answer, as JSON, to a code that needed identifying."""
+    if target.error:
+        return _json({"subject": {"code": target.code}, "error": target.error})
+    view = target.subject
+    subject = subject_json(view) if view else _unknown_subject(target.code)
+    return batch.answer(position, subject, *answerer.measures(view), answerer.requirements_of(view))
 
 
 def get_check(number: str, department: Department | None, *, any_department: bool = False) -> Check:
@@ -499,15 +553,15 @@ def _batch_check(number: str) -> Check | None:
     batch = match and CheckBatch.objects.select_related("implementer").filter(number=match[1]).first()
     if not batch:
         return None
-    document, position = orjson.loads(batch.document), int(match[2])
-    if position >= len(document["items"]) or isinstance(document["items"][position], dict):
+    answers, position = orjson.loads(batch.document), int(match[2])
+    if position >= len(answers) or "error" in answers[position]:
         return None  # past the end, or a code that was invalid and got no check number
-    answer = batch_answer(document, position)
+    answer = answers[position]
     return Check(
         number=number,
         implementer=batch.implementer,
         checked_by=batch.checked_by,
-        subject_id=document["items"][position][0],
+        subject_id=batch.subject_ids[position] or None,
         subject_code=answer["subject"]["code"],
         matter=batch.matter,
         checked_at=batch.checked_at,
@@ -538,7 +592,7 @@ def verify(found: Check) -> bool:
     batch = found.batch
     if not hmac.compare_digest(batch.digest, _digest(batch.document)):
         return False
-    return batch_answer(orjson.loads(batch.document), int(_BATCH_ITEM.fullmatch(found.number)[2])) == found.answer
+    return orjson.loads(batch.document)[int(_BATCH_ITEM.fullmatch(found.number)[2])] == found.answer
 
 
 # ---- feedback ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 from xinyong.audit.models import AuditEvent
 from xinyong.checks.models import Check, CheckBatch
 from xinyong.core import clock
+from xinyong.lists.models import ListType
 from xinyong.records.tests.factories import uscc
 
 from .conftest import COMPANY, REP
@@ -63,7 +64,7 @@ def test_an_altered_batch_document_is_no_longer_genuine(api, world):
     [answer] = batch(api, world["finance"], [COMPANY])
     stored = CheckBatch.objects.get()
     document = orjson.loads(stored.document)
-    document["items"][0][2] = "clear"
+    document[0]["result"] = "clear"
     CheckBatch.objects.filter(pk=stored.pk).update(document=orjson.dumps(document).decode())
     read = api.get(f"/checks/{answer['check_id']}", token=world["finance"]).json()
     assert read["answer"]["result"] == "clear" and read["genuine"] is False
@@ -128,3 +129,47 @@ def test_batch_is_audited_with_its_number(api, world):
     event = AuditEvent.objects.get(action="check.batch")
     assert event.object_id == CheckBatch.objects.get().number
     assert event.after == {"matter": PROCUREMENT, "count": 1, "invalid": 1}
+
+
+def test_a_batch_answers_every_code_exactly_as_a_check_of_it_alone(api, world, make_user):
+    # The batch assembles its JSON from ready-made parts and takes shortcuts for most codes; a check of one
+    # code builds its answer the general way. They must agree on every kind of code, in matters where only
+    # list entries apply and in matters with clean-record rewards and a tender's report requirement.
+    from xinyong.integrity.models import ReportRequirement
+    from xinyong.measures.models import BusinessMatter
+
+    enter(api, world["court"])
+    red = uscc(611)
+    other = uscc(612)
+    for code, name in ((red, "九江守信模范有限公司"), (other, "九江异议建材有限公司")):
+        body = {"code": code, "name": name, "kind": "legal_person"}
+        assert api.post("/subjects", body, token=world["provider"]).status_code == 201
+    red_type = ListType.objects.filter(kind="red", is_active=True, measures__incentive_kind="green_channel").first()
+    _, red_initiator = make_user("initiator", department=red_type.initiator_department_code)
+    enter(api, red_initiator, list_type=red_type.code, subject=red, document_number="柴信〔2025〕1号")
+    objected = enter(api, world["court"], subject=other, document_number="（2025）赣0404执9号").json()
+    objection = {"list_entry": objected["id"], "reason": "已全部履行判决，请核查"}
+    assert api.post("/objections", objection, token=world["office"]).status_code == 201
+    ReportRequirement.objects.create(matter=BusinessMatter.objects.get(code="bidding"), accepted_grades=["AA"])
+    codes = [COMPANY, REP, red, other, uscc(777), COMPANY.lower(), f" {COMPANY[:9]} {COMPANY[9:]}", "123", REP]
+    matters = ["government_procurement", "high_consumption", "project_approval", "bidding", red_matter(red_type)]
+    seen = set()
+    for matter in matters:
+        answers = batch(api, world["finance"], codes, matter=matter)
+        for code, answer in zip(codes, answers, strict=True):
+            alone = api.post("/checks", {"subject": code, "matter": matter}, token=world["finance"])
+            if alone.status_code == 422:
+                assert answer["error"]["code"] == alone.json()["error"]["code"] == "invalid_identifier"
+                continue
+            alone = alone.json()
+            assert {**answer, "check_id": None} == {**alone, "check_id": None}, (matter, code)
+            seen.add(answer["result"])
+            seen.update(m["suspended"] for m in answer["measures"])
+            seen.update("via" if m["source"]["via"] else "direct" for m in answer["measures"])
+            seen.update(["requirements"] if "requirements" in answer else [])
+    # Every kind of answer was compared, not only "clear".
+    assert {"restricted", "incentive", "clear", True, False, "via", "direct", "requirements"} <= seen
+
+
+def red_matter(red_type) -> str:
+    return red_type.measures.filter(incentive_kind="green_channel").first().matters.first().code
