@@ -63,7 +63,8 @@ class CheckBatch(models.Model):
     incentive = models.PositiveIntegerField("激励")
     measure_count = models.PositiveIntegerField("应反馈措施数")
     subject_ids = SubjectIdsField()
-    document = models.TextField("返回结果")
+    # The answers as the batch returned them: a JSON array, UTF-8 (bytes: no decoding on the way in or out).
+    document = models.BinaryField("返回结果")
     digest = models.CharField(max_length=64)
 
     class Meta:

@@ -462,7 +462,7 @@ def check_batch(*, actor: Actor, department: Department, subject_codes: list[str
         answers, subject_ids = _answer_batch(subject_codes, snapshot, answerer, batch)
         document = b"[" + b",".join(answers) + b"]"
     answered = sum(batch.counts.values())
-    CheckBatch.objects.create(
+    _store_batch(
         number=number,
         implementer=department,
         checked_by=actor.name,
@@ -473,7 +473,7 @@ def check_batch(*, actor: Actor, department: Department, subject_codes: list[str
         incentive=batch.counts[Check.Result.INCENTIVE],
         measure_count=batch.in_force,
         subject_ids=subject_ids,
-        document=document.decode(),
+        document=document,
         digest=_digest(document),
     )
     audit(
@@ -484,6 +484,22 @@ def check_batch(*, actor: Actor, department: Department, subject_codes: list[str
         after={"matter": matter, "count": answered, "invalid": len(subject_codes) - answered},
     )
     return document
+
+
+def _store_batch(**fields) -> None:
+    """Insert a batch row. On PostgreSQL with psycopg's server-side binding: Django's cursor binds on the
+    client, quoting the ~2.5 MB of a batch's JSON into the SQL text (~15 ms of this process's time)."""
+    batch = CheckBatch(**fields)
+    if connection.vendor != "postgresql":
+        batch.save()
+        return
+    columns = [f for f in CheckBatch._meta.concrete_fields if not f.primary_key]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+    sql = f"INSERT INTO {CheckBatch._meta.db_table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    values = [f.get_db_prep_save(getattr(batch, f.attname), connection) for f in columns]
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute(sql, values)
 
 
 def _answer_batch(codes: list[str], snapshot: engine.Snapshot, answerer: _Answerer, batch: _BatchJson):
@@ -553,7 +569,7 @@ def _batch_check(number: str) -> Check | None:
     batch = match and CheckBatch.objects.select_related("implementer").filter(number=match[1]).first()
     if not batch:
         return None
-    answers, position = orjson.loads(batch.document), int(match[2])
+    answers, position = orjson.loads(bytes(batch.document)), int(match[2])
     if position >= len(answers) or "error" in answers[position]:
         return None  # past the end, or a code that was invalid and got no check number
     answer = answers[position]
@@ -590,9 +606,9 @@ def verify(found: Check) -> bool:
     if found.batch_id is None:
         return True
     batch = found.batch
-    if not hmac.compare_digest(batch.digest, _digest(batch.document)):
+    if not hmac.compare_digest(batch.digest, _digest(bytes(batch.document))):
         return False
-    return orjson.loads(batch.document)[int(_BATCH_ITEM.fullmatch(found.number)[2])] == found.answer
+    return orjson.loads(bytes(batch.document))[int(_BATCH_ITEM.fullmatch(found.number)[2])] == found.answer
 
 
 # ---- feedback ----------------------------------------------------------------------------------

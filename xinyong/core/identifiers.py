@@ -38,6 +38,7 @@ _RESIDENT_CHECK_CHARS = "10X98765432"
 _DIGITS = frozenset("0123456789")
 _EXCLUDED_LETTERS = "IOSVZ"
 _MIN_BIRTH_DATE = date(1900, 1, 1)
+_BIRTH_CENTURIES = ("19", "20")  # from _MIN_BIRTH_DATE to today
 # Spelled out instead of \d: after NFKC, \d would still accept e.g. Arabic-Indic digits.
 _RESIDENT_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 # Invisible format characters that survive NFKC and str.split(); they arrive with copy-paste from web
@@ -359,11 +360,14 @@ def _birth_date_failure(code: str, today: date) -> dict | None:
 
 def may_be_resident_id(code: str, today: date | None = None) -> bool:
     """Could this normalised code be a valid resident ID number? For callers that only need to rule one
-    out, cheaply: the check character first (it rules out ten codes in eleven), then the birth date."""
+    out, cheaply: the birth century first (it rules out nearly every all-digit organisation code, whose
+    positions 7–8 end a region code), then the check character (ten codes in eleven), then the whole
+    birth date."""
     return (
         len(code) == 18
         and code.isascii()
         and code[:17].isdigit()
+        and code[6:8] in _BIRTH_CENTURIES
         and resident_id_check_char(code[:17]) == code[17]
         and _birth_date_failure(code, today or date.today()) is None
     )

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('incentive', models.PositiveIntegerField(verbose_name='激励')),
                 ('measure_count', models.PositiveIntegerField(verbose_name='应反馈措施数')),
                 ('subject_ids', xinyong.checks.models.SubjectIdsField()),
-                ('document', models.TextField(verbose_name='返回结果')),
+                ('document', models.BinaryField(verbose_name='返回结果')),
                 ('digest', models.CharField(max_length=64)),
                 ('implementer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='check_batches', to='accounts.department')),
             ],

@@ -56,16 +56,17 @@ def test_the_person_of_a_batch_is_masked_in_the_stored_document(api, world):
     [answer] = batch(api, world["finance"], [REP], matter="high_consumption")
     assert answer["result"] == "restricted"
     assert answer["measures"][0]["source"]["via"] == {"organisation": COMPANY, "role": "legal_representative"}
-    assert REP not in CheckBatch.objects.get().document and REP[:4] + "*" * 10 + REP[-4:] in answer["subject"]["code"]
+    stored = bytes(CheckBatch.objects.get().document).decode()
+    assert REP not in stored and REP[:4] + "*" * 10 + REP[-4:] == answer["subject"]["code"]
 
 
 def test_an_altered_batch_document_is_no_longer_genuine(api, world):
     enter(api, world["court"])
     [answer] = batch(api, world["finance"], [COMPANY])
     stored = CheckBatch.objects.get()
-    document = orjson.loads(stored.document)
+    document = orjson.loads(bytes(stored.document))
     document[0]["result"] = "clear"
-    CheckBatch.objects.filter(pk=stored.pk).update(document=orjson.dumps(document).decode())
+    CheckBatch.objects.filter(pk=stored.pk).update(document=orjson.dumps(document))
     read = api.get(f"/checks/{answer['check_id']}", token=world["finance"]).json()
     assert read["answer"]["result"] == "clear" and read["genuine"] is False
 
