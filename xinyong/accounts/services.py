@@ -35,19 +35,26 @@ def upsert_department(
     actor: Actor,
     code: str,
     name: str,
-    level: str = Department.Level.DISTRICT,
+    level: str | None = None,
     parent_code: str | None = None,
-    unified_code: str = "",
+    unified_code: str | None = None,
 ) -> Department:
-    if level not in Department.Level.values:
+    """Create a department, or rename an existing one. Level, parent ("" for none) and unified code are
+    changed only when given: a department that is a public body keeps its superior (R16) when someone
+    merely renames it or adds a user to it."""
+    if level is not None and level not in Department.Level.values:
         raise InvalidInput(f"部门层级“{level}”无效，可选：{'、'.join(Department.Level.values)}")
-    parent = get_department(parent_code) if parent_code else None
     department = Department.objects.filter(code=code).first()
     before = _department_snapshot(department) if department else None
     if department is None:
-        department = Department(code=code)
-    department.name, department.level, department.parent = name, level, parent
-    department.unified_code = unified_code
+        department = Department(code=code, level=Department.Level.DISTRICT)
+    department.name = name
+    if level is not None:
+        department.level = level
+    if parent_code is not None:
+        department.parent = get_department(parent_code) if parent_code else None
+    if unified_code is not None:
+        department.unified_code = unified_code
     department.save()
     after = _department_snapshot(department)
     if before != after:

@@ -118,6 +118,18 @@ def test_department_hierarchy_and_bad_level(db):
         services.upsert_department(actor=SYSTEM, code="Y", name="y", parent_code="NOPE")
 
 
+def test_renaming_a_department_keeps_its_superior_and_unified_code(db):
+    services.upsert_department(actor=SYSTEM, code="CITY", name="九江市信用办", level="city")
+    services.upsert_department(
+        actor=SYSTEM, code="SJ", name="审计局", parent_code="CITY", unified_code="11360400MB0000001X"
+    )
+    renamed = services.upsert_department(actor=SYSTEM, code="SJ", name="柴桑区审计局")
+    assert (renamed.name, renamed.parent.code, renamed.unified_code) == ("柴桑区审计局", "CITY", "11360400MB0000001X")
+    assert renamed.level == "district"
+    detached = services.upsert_department(actor=SYSTEM, code="SJ", name="柴桑区审计局", parent_code="")
+    assert detached.parent is None and detached.unified_code == "11360400MB0000001X"
+
+
 def test_a_token_known_to_this_process_costs_no_query(provider, django_assert_num_queries):
     user, token = provider
     assert services.user_for_token(token) == user
