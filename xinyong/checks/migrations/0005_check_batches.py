@@ -6,11 +6,11 @@ from django.db import migrations, models
 
 
 def batch_storage(apps, schema_editor):
-    # "Which departments checked this subject lately" looks for one id among every batch of 90 days; a
-    # batch document (~700 KB) is compressed with lz4 instead of the default pglz, several times faster.
+    # "Which departments checked this subject lately" looks for one id among every batch of 90 days. A
+    # batch document arrives compressed (lz4, ~0.3 MB for 10,000 answers): stored as it is, not again.
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("CREATE INDEX checkbatch_subject_ids_gin ON checks_checkbatch USING gin (subject_ids)")
-        schema_editor.execute("ALTER TABLE checks_checkbatch ALTER COLUMN document SET COMPRESSION lz4")
+        schema_editor.execute("ALTER TABLE checks_checkbatch ALTER COLUMN document SET STORAGE EXTERNAL")
 
 
 def drop_batch_storage(apps, schema_editor):
