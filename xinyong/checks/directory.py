@@ -4,14 +4,14 @@ A check must name the subject it answers for, so without this every check would 
 round trip for the subject row alone — as much as the whole in-memory answer (bench/checks.py). Kept as
 plain arrays rather than a dict of objects: about 90 MB at 1,000,000 subjects instead of ~400 MB.
 
-- `_hashes`: sorted `hash(key)` of every subject loaded (the process's own string hash, so the arrays are
-  never shared between processes); `_order[i]`: the record number of the i-th hash;
-- `_starts[b]`: where the hashes whose top bits are b begin in `_hashes` (about one subject a bucket),
-  so a look-up goes straight to its one or two candidates instead of bisecting a million hashes;
-- `_offsets`/`_blob`: record n is `_blob[_offsets[n]:_offsets[n + 1]]`, "key␟P|O␟subject" in UTF-8,
-  where subject is the subject part of a check answer as JSON, `{"code":…,"name":…,"known":true}`, ready
-  for a batch to copy into its answers;
-- `_ids[n]`: record n's primary key;
+- records in the order of `hash(key)` (the process's own string hash, so nothing here is shared between
+  processes); `_index[3n:3n + 3]`: record n's hash, primary key and where its text starts in `_blob` (one
+  array, so a look-up touches one place in memory for all three: at a million subjects each separate
+  array cost a cache miss); a last triple marks where the texts end;
+- `_starts[b]`: the first record whose hash has top bits b (about one subject a bucket), so a look-up
+  goes straight to its one or two candidates;
+- `_blob`: record n's text is "key␟P|O␟subject" in UTF-8, where subject is the subject part of a check
+  answer as JSON, `{"code":…,"name":…,"known":true}`, ready for a batch to copy into its answers;
 - `_overlay`: subjects created or changed since the load (the catch-up fills it), ahead of the arrays.
 
 A key found nowhere may still be a subject created a moment ago in another process: callers look
@@ -52,41 +52,49 @@ ROW_FIELDS = ("pk", "key", "kind", "uscc", "id_masked", "name")
 
 class SubjectDirectory:
     def __init__(self, rows: Iterable[tuple] = ()):
-        hashes, self._ids, self._offsets, blob = array("q"), array("q"), array("q", [0]), bytearray()
+        hashes, pks, offsets, blob = array("q"), array("q"), array("q", [0]), bytearray()
         for row in rows:
             view = view_of(row)
             hashes.append(hash(view.key))
-            self._ids.append(view.pk)
+            pks.append(view.pk)
             blob += _encode(view)
-            self._offsets.append(len(blob))
-        self._blob = bytes(blob)
-        self._order = array("q", sorted(range(len(hashes)), key=hashes.__getitem__))
-        self._hashes = array("q", (hashes[i] for i in self._order))
+            offsets.append(len(blob))
+        self._index, ordered = array("q"), bytearray()
+        for number in sorted(range(len(hashes)), key=hashes.__getitem__):
+            self._index.extend((hashes[number], pks[number], len(ordered)))
+            ordered += blob[offsets[number] : offsets[number + 1]]
+        self._index.extend((0, 0, len(ordered)))
+        self._blob = bytes(ordered)
         self._index_buckets()
         self._overlay: dict[str, SubjectView] = {}
 
     def _index_buckets(self) -> None:
-        bits = max(10, len(self._hashes).bit_length())
+        loaded = len(self._index) // 3 - 1
+        bits = max(10, loaded.bit_length())
         # hash() is a signed machine word: shifted down to its top `bits` bits, then made non-negative.
         self._shift, self._offset = sys.hash_info.width - bits, 1 << (bits - 1)
-        tops = [(value >> self._shift) + self._offset for value in self._hashes]  # sorted, as the hashes are
+        # Sorted, as the hashes are.
+        tops = [(self._index[3 * n] >> self._shift) + self._offset for n in range(loaded)]
         self._starts = array("q", (bisect_left(tops, bucket) for bucket in range((1 << bits) + 1)))
 
     def __len__(self) -> int:
-        return len(self._ids) + len(self._overlay)
+        return len(self._index) // 3 - 1 + len(self._overlay)
+
+    def _find(self, key: str, text: bytes) -> int:
+        """The record whose text starts with `text` (key and separator), or -1."""
+        wanted, starts, index, blob = hash(key), self._starts, self._index, self._blob
+        bucket = (wanted >> self._shift) + self._offset
+        for number in range(starts[bucket], starts[bucket + 1]):
+            if index[3 * number] == wanted and blob.startswith(text, index[3 * number + 2]):
+                return number
+        return -1
 
     def get(self, key: str) -> SubjectView | None:
         found = self._overlay.get(key)
         if found is not None:
             return found
-        wanted, starts, hashes = hash(key), self._starts, self._hashes
-        bucket = (wanted >> self._shift) + self._offset
-        for position in range(starts[bucket], starts[bucket + 1]):
-            if hashes[position] == wanted:
-                view = self._record(self._order[position])
-                if view.key == key:
-                    return view
-        return None
+        number = self._find(key, key.encode() + _SEP_BYTE)
+        return None if number < 0 else self._record(number)
 
     def remember(self, views: Iterable[SubjectView]) -> None:
         """Subjects created or changed after the load: they win over the arrays from now on."""
@@ -98,22 +106,20 @@ class SubjectDirectory:
         found = self._overlay.get(key)
         if found is not None:
             return found.pk, found.is_person, subject_json(found)
-        wanted, starts, hashes, blob = hash(key), self._starts, self._hashes, self._blob
-        bucket = (wanted >> self._shift) + self._offset
-        for position in range(starts[bucket], starts[bucket + 1]):
-            if hashes[position] == wanted:
-                number = self._order[position]
-                start, prefix = self._offsets[number], key.encode() + _SEP_BYTE
-                if blob.startswith(prefix, start):
-                    kind = start + len(prefix)
-                    return self._ids[number], blob[kind] == _PERSON, blob[kind + 2 : self._offsets[number + 1]]
-        return None
+        text = key.encode() + _SEP_BYTE
+        number = self._find(key, text)
+        if number < 0:
+            return None
+        index = self._index
+        kind = index[3 * number + 2] + len(text)
+        return index[3 * number + 1], self._blob[kind] == _PERSON, self._blob[kind + 2 : index[3 * number + 5]]
 
     def _record(self, number: int) -> SubjectView:
-        text = self._blob[self._offsets[number] : self._offsets[number + 1]].decode()
+        index = self._index
+        text = self._blob[index[3 * number + 2] : index[3 * number + 5]].decode()
         key, person, subject = text.split(_SEP, 2)
         shown = orjson.loads(subject)
-        return SubjectView(self._ids[number], key, shown["name"], shown["code"], person == "P")
+        return SubjectView(index[3 * number + 1], key, shown["name"], shown["code"], person == "P")
 
 
 def subject_json(view: SubjectView) -> bytes:

@@ -413,8 +413,17 @@ class _BatchJson:
         self._context = b',"matter":' + orjson.dumps(matter) + b',"checked_at":' + orjson.dumps(stamp)
         # Each measure's static part, left open for its source: {"code":…,…,"incentive_kind":…,"source":
         self._measures = [orjson.dumps(m)[:-1] + b',"source":' for m in plan.measures]
+        self._clear = b'{"check_id":"%s%%04d","subject":%%s%s,"result":"clear","measures":[]}' % (
+            self._number,
+            self._context,
+        )
         self.counts = {result: 0 for result in Check.Result}
         self.in_force = 0
+
+    def clear(self, position: int, subject: bytes) -> bytes:
+        """`answer` of a subject nothing applies to (most of a batch), from a template made once."""
+        self.counts[Check.Result.CLEAR] += 1
+        return self._clear % (position, subject)
 
     def answer(self, position: int, subject: bytes, result: str, refs, in_force: int, requirements) -> bytes:
         self.counts[result] += 1
@@ -508,22 +517,30 @@ def _store_batch(**fields) -> None:
 def _answer_batch(codes: list[str], snapshot: engine.Snapshot, answerer: _Answerer, batch: _BatchJson):
     """(answer per code as JSON, subject id per code or 0)."""
     subjects = _batch_subjects(codes, snapshot)
-    answerer.prefetch_dishonesty([_pk_of(found) for found in subjects])
+    subject_ids = [_pk_of(found) for found in subjects]
+    answerer.prefetch_dishonesty(subject_ids)
     entries, nothing_else = snapshot.entries, answerer.only_entries_apply()
-    answers, subject_ids = [], []
+    answers = []
     for position, (code, found) in enumerate(zip(codes, subjects, strict=True)):
         if isinstance(found, _Target):
             answer = _answer_target(position, found, answerer, batch)
         elif nothing_else and found[0] not in entries:
-            answer = batch.answer(position, found[2], Check.Result.CLEAR, (), 0, ())  # most codes of a batch
+            answer = batch.clear(position, found[2])  # most codes of a batch
         else:
             pk, _, subject = found
-            shown = orjson.loads(subject)
-            view = SubjectView(pk, code, shown["name"], shown["code"], False)
+            view = _view_of_found(pk, code, subject, nothing_else)
             answer = batch.answer(position, subject, *answerer.measures(view), answerer.requirements_of(view))
         answers.append(answer)
-        subject_ids.append(_pk_of(found))
     return answers, subject_ids
+
+
+def _view_of_found(pk: int, code: str, subject: bytes, nothing_else: bool) -> SubjectView:
+    """The view `_Answerer` needs of an organisation the batch found: its name and shown code only when
+    another slice's measures or requirements may read them."""
+    if nothing_else:
+        return SubjectView(pk, code, "", code, False)
+    shown = orjson.loads(subject)
+    return SubjectView(pk, code, shown["name"], shown["code"], False)
 
 
 def _batch_subjects(codes: list[str], snapshot: engine.Snapshot) -> list:
