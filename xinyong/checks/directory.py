@@ -5,9 +5,9 @@ round trip for the subject row alone — as much as the whole in-memory answer (
 plain arrays rather than a dict of objects: about 90 MB at 1,000,000 subjects instead of ~400 MB.
 
 - records in the order of `hash(key)` (the process's own string hash, so nothing here is shared between
-  processes); `_index[3n:3n + 3]`: record n's hash, primary key and where its text starts in `_blob` (one
-  array, so a look-up touches one place in memory for all three: at a million subjects each separate
-  array cost a cache miss); a last triple marks where the texts end;
+  processes); `_index[4n:4n + 4]`: record n's hash, primary key, and where its text starts and ends in
+  `_blob` (one array, so a look-up touches one place in memory for all of them: at a million subjects
+  each separate array cost a cache miss);
 - `_starts[b]`: the first record whose hash has top bits b (about one subject a bucket), so a look-up
   goes straight to its one or two candidates;
 - `_blob`: record n's text is "key␟P|O␟subject" in UTF-8, where subject is the subject part of a check
@@ -59,33 +59,31 @@ class SubjectDirectory:
             pks.append(view.pk)
             blob += _encode(view)
             offsets.append(len(blob))
-        self._index, ordered = array("q"), bytearray()
+        self._index = array("q")
         for number in sorted(range(len(hashes)), key=hashes.__getitem__):
-            self._index.extend((hashes[number], pks[number], len(ordered)))
-            ordered += blob[offsets[number] : offsets[number + 1]]
-        self._index.extend((0, 0, len(ordered)))
-        self._blob = bytes(ordered)
+            self._index.extend((hashes[number], pks[number], offsets[number], offsets[number + 1]))
+        self._blob = bytes(blob)
         self._index_buckets()
         self._overlay: dict[str, SubjectView] = {}
 
     def _index_buckets(self) -> None:
-        loaded = len(self._index) // 3 - 1
+        loaded = len(self._index) // 4
         bits = max(10, loaded.bit_length())
         # hash() is a signed machine word: shifted down to its top `bits` bits, then made non-negative.
         self._shift, self._offset = sys.hash_info.width - bits, 1 << (bits - 1)
         # Sorted, as the hashes are.
-        tops = [(self._index[3 * n] >> self._shift) + self._offset for n in range(loaded)]
+        tops = [(self._index[4 * n] >> self._shift) + self._offset for n in range(loaded)]
         self._starts = array("q", (bisect_left(tops, bucket) for bucket in range((1 << bits) + 1)))
 
     def __len__(self) -> int:
-        return len(self._index) // 3 - 1 + len(self._overlay)
+        return len(self._index) // 4 + len(self._overlay)
 
     def _find(self, key: str, text: bytes) -> int:
         """The record whose text starts with `text` (key and separator), or -1."""
         wanted, starts, index, blob = hash(key), self._starts, self._index, self._blob
         bucket = (wanted >> self._shift) + self._offset
         for number in range(starts[bucket], starts[bucket + 1]):
-            if index[3 * number] == wanted and blob.startswith(text, index[3 * number + 2]):
+            if index[4 * number] == wanted and blob.startswith(text, index[4 * number + 2]):
                 return number
         return -1
 
@@ -111,15 +109,15 @@ class SubjectDirectory:
         if number < 0:
             return None
         index = self._index
-        kind = index[3 * number + 2] + len(text)
-        return index[3 * number + 1], self._blob[kind] == _PERSON, self._blob[kind + 2 : index[3 * number + 5]]
+        kind = index[4 * number + 2] + len(text)
+        return index[4 * number + 1], self._blob[kind] == _PERSON, self._blob[kind + 2 : index[4 * number + 3]]
 
     def _record(self, number: int) -> SubjectView:
         index = self._index
-        text = self._blob[index[3 * number + 2] : index[3 * number + 5]].decode()
+        text = self._blob[index[4 * number + 2] : index[4 * number + 3]].decode()
         key, person, subject = text.split(_SEP, 2)
         shown = orjson.loads(subject)
-        return SubjectView(index[3 * number + 1], key, shown["name"], shown["code"], person == "P")
+        return SubjectView(index[4 * number + 1], key, shown["name"], shown["code"], person == "P")
 
 
 def subject_json(view: SubjectView) -> bytes:
