@@ -203,6 +203,12 @@ class CompiledSchema:
                 titles.setdefault(fold(title), spec.name)
         self._titles = titles
 
+    @cached_property
+    def may_be_personal(self) -> tuple[tuple[str, bool], ...]:
+        """(name, always) of the fields that can hold a person's ID number: flagged personal (always),
+        or code fields (when the code is a resident ID number), in field order."""
+        return tuple((s.name, s.personal) for s in self.fields if s.personal or s.type == "code")
+
     def field_for_title(self, title: str) -> str | None:
         """The field a column title stands for: the exchange name (CF_WSH), its label or an alias."""
         return self._titles.get(fold(title or ""))
