@@ -340,7 +340,10 @@ class _CopyTable:
     def text(self, values: dict) -> str:
         """The row's columns after the leading ones, from `values` over the template's."""
         defaults = self.defaults
-        cells = [values.get(name, defaults[name]) for name in self.varying]
+        return self.text_of([values.get(name, defaults[name]) for name in self.varying])
+
+    def text_of(self, cells: list) -> str:
+        """The same from the values of the `varying` columns, in their order."""
         for i in self.json_at:
             if cells[i] is not None:
                 cells[i] = encode_json(cells[i])
@@ -464,9 +467,10 @@ def _copy_batch(ctx: _Context, good: list[tuple[int, Prepared]]) -> _CopyBatch:
         identity = identity_columns(prepared.subject)
         subjects.append(f"{ids[key]}\t{stamp}\t{stamp}\t{tables.subject.text(identity)}\n")
         names.append(f"{ids[key]}\t{today}\t{tables.name.text(identity)}\n")
+    record, content = tables.record, services.content_getter()
     records = [
         f"{ids[p.subject.key]}\t{stamp}\t{stamp if services.published_on_receipt(p, category, publish=True) else NULL}"
-        f"\t{tables.record.text({**services.content_columns(p), 'source_line': line})}\n"
+        f"\t{record.text_of([*content(p), line])}\n"
         for line, p in good
     ]
     return _CopyBatch(
