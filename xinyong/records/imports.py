@@ -424,11 +424,11 @@ class _CopyBatch:
     hashes: list[str]
     numbers: list[str]
     keys: list[str]
-    records: str
+    records: bytes  # UTF-8, as PostgreSQL receives it (encoded where the batch is prepared)
     subject_keys: list[str]
     subject_verified: list[bool]
-    subjects: str
-    names: str
+    subjects: bytes
+    names: bytes
 
     @property
     def distinct(self) -> bool:
@@ -477,11 +477,11 @@ def _copy_batch(ctx: _Context, good: list[tuple[int, Prepared]]) -> _CopyBatch:
         hashes=[p.content_hash for _, p in good],
         numbers=[p.decision_number for _, p in good],
         keys=[p.subject.key for _, p in good],
-        records="".join(records),
+        records="".join(records).encode(),
         subject_keys=list(first),
         subject_verified=[p.subject.verified for p in first.values()],
-        subjects="".join(subjects),
-        names="".join(names),
+        subjects="".join(subjects).encode(),
+        names="".join(names).encode(),
     )
 
 
@@ -636,7 +636,7 @@ def _store_copy(job: ImportJob, batch: _Batch, ctx: _Context) -> Counter | None:
         _audit_new_subjects(job, ctx, len(rows.subject_keys), rows.subject_verified.count(False))
         return Counter({services.CREATED: len(rows.hashes)})
     # Some rows are duplicates, or some subjects exist already: keep the lines that are new.
-    fresh: list[str] = []
+    fresh: list[bytes] = []
     used: set[str] = set()  # subjects of the fresh lines
     duplicates = 0
     by_hash, by_decision = set(held_hashes), {n.strip() for n in held_numbers}
@@ -654,22 +654,21 @@ def _store_copy(job: ImportJob, batch: _Batch, ctx: _Context) -> Counter | None:
             used.add(key)
             fresh.append(line)
         else:
-            fresh.append(f"{held_id}\t{line.split(chr(9), 1)[1]}")
+            fresh.append(b"%d\t%s" % (held_id, line.split(b"\t", 1)[1]))
     if fresh:
         wanted = [i for i, key in enumerate(rows.subject_keys) if key in used]
         if wanted:
             subjects, names = _lines(rows.subjects), _lines(rows.names)
-            _copy_text(ctx.tables.subject, "".join(subjects[i] for i in wanted))
-            _copy_text(ctx.tables.name, "".join(names[i] for i in wanted))
+            _copy_text(ctx.tables.subject, b"".join(subjects[i] for i in wanted))
+            _copy_text(ctx.tables.name, b"".join(names[i] for i in wanted))
             _audit_new_subjects(job, ctx, len(wanted), sum(1 for i in wanted if not rows.subject_verified[i]))
-        _copy_text(ctx.tables.record, "".join(fresh))
+        _copy_text(ctx.tables.record, b"".join(fresh))
     return Counter({services.CREATED: len(fresh), services.DUPLICATE: duplicates})
 
 
-def _lines(text: str) -> list[str]:
-    """COPY text as its lines (with their line breaks). Not `splitlines`, which also breaks at characters
-    COPY leaves as they are (U+2028, form feed…)."""
-    return [line + "\n" for line in text.split("\n")[:-1]]
+def _lines(text: bytes) -> list[bytes]:
+    """COPY text as its lines (with their line breaks)."""
+    return [line + b"\n" for line in text.split(b"\n")[:-1]]
 
 
 def _held(rows: _CopyBatch, ctx: _Context) -> tuple[list[str], list[str]]:
@@ -722,7 +721,7 @@ def _audit_new_subjects(job: ImportJob, ctx: _Context, count: int, unverified: i
     )
 
 
-def _copy_text(table: _CopyTable, text: str) -> None:
+def _copy_text(table: _CopyTable, text: bytes) -> None:
     # A concurrent import creating the same subject or record makes this COPY fail: the batch is retried.
     with connection.cursor() as cursor, _copy(cursor, table.sql()) as copy:
         copy.write(text)
