@@ -297,11 +297,12 @@ def _unknown_note(columns: Columns) -> str:
 # - `services.store` (ORM; the reference, used on SQLite and for any batch that needs a new version
 #   of an existing decision, so superseding keeps one implementation);
 # - on PostgreSQL, for batches that only add records or find duplicates (the bulk of every file),
-#   COPY of ready-made rows: a record's columns come from `services.content_columns` and
+#   COPY of ready-made rows: a record's columns come from `services.CONTENT_COLUMNS` and
 #   `services.provenance_columns` (as in `services._new_record`), a subject's from
 #   `subjects.services.identity_columns` (as in `_subject_from_ref`), so both writers fill the same
-#   columns the same way (tests compare them column by column). The helpers format each row as COPY
-#   text; this process only adds ids and times and hands PostgreSQL one string per table and batch.
+#   columns the same way (tests compare them column by column). The helpers write a batch's COPY text
+#   whole, subject ids (reserved from the sequence) and times included (`_CopyBatch`); this process
+#   hands it to PostgreSQL as it is when nothing in the batch is held yet, and drops lines otherwise.
 
 
 @dataclass(frozen=True)
@@ -525,7 +526,7 @@ def _prepare_batch(ctx: _Context, rows: list[tuple[int, list[str]]]) -> _Batch:
         if result.warnings:
             batch.warnings += 1
         batch.good.append((line, result, None))
-    if ctx.tables is not None:
+    if ctx.tables is not None and batch.good:
         batch.copy = _copy_batch(ctx, [(line, prepared) for line, prepared, _ in batch.good])
         batch.good = []
     return batch
