@@ -71,7 +71,10 @@ def django_env(url: str, data_dir: Path, **extra: str) -> dict:
 
 def fresh_database(server: str, name: str, template: str, data_dir: Path) -> str:
     """Drop and re-create database `name` from the migrated `template`; migrate the template only when
-    the migrations changed. Returns the URL of the new database."""
+    the migrations changed. Returns the URL of the new database. `XINYONG_BENCH_DB_SUFFIX` is appended
+    to both names, so several checkouts can run benchmarks against one server side by side."""
+    suffix = os.environ.get("XINYONG_BENCH_DB_SUFFIX", "")
+    name, template = name + suffix, template + suffix
     fingerprint = migrations_fingerprint()
     with connect(with_db(server, "postgres")) as admin:
         row = admin.execute(

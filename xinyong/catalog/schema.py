@@ -100,13 +100,17 @@ def _remembered(clean: Callable[[object], object]) -> Callable[[object], object]
     return remembered
 
 
+def _too_long(limit: int, length: int) -> str:
+    return f"长度不能超过{limit}个字符（实际{length}个）"
+
+
 def _string_cleaner(spec: FieldSpec) -> Callable[[object], object]:
     limit = spec.max_length
 
     def clean(value: object) -> str:
         text = _as_text(value).strip()
         if limit and len(text) > limit:
-            raise ValueError(f"长度不能超过{limit}个字符（实际{len(text)}个）")
+            raise ValueError(_too_long(limit, len(text)))
         return text
 
     return clean
@@ -191,17 +195,25 @@ class CompiledSchema:
     fields: list[FieldSpec]
     by_name: dict[str, FieldSpec] = field(init=False)
     _titles: dict[str, str] = field(init=False)
-    # (name, label, required, cleaner) per field: what `validate` needs, without attribute look-ups.
+    # (name, label, required, cleaner, text limit) per field: what `validate` needs, without attribute
+    # look-ups. Text fields (most of a row) are checked inline: the limit, or 0 when unlimited; other
+    # types have None there and go through their cleaner.
     _checks: list[tuple] = field(init=False)
 
     def __post_init__(self):
         self.by_name = {spec.name: spec for spec in self.fields}
-        self._checks = [(spec.name, spec.label, spec.required, spec.clean) for spec in self.fields]
+        self._checks = [(spec.name, spec.label, spec.required, spec.clean, _text_limit(spec)) for spec in self.fields]
         titles: dict[str, str] = {}
         for spec in self.fields:
             for title in (spec.name, spec.label, *spec.aliases):
                 titles.setdefault(fold(title), spec.name)
         self._titles = titles
+
+    @cached_property
+    def may_be_personal(self) -> tuple[tuple[str, bool], ...]:
+        """(name, always) of the fields that can hold a person's ID number: flagged personal (always),
+        or code fields (when the code is a resident ID number), in field order."""
+        return tuple((s.name, s.personal) for s in self.fields if s.personal or s.type == "code")
 
     def field_for_title(self, title: str) -> str | None:
         """The field a column title stands for: the exchange name (CF_WSH), its label or an alias."""
@@ -211,9 +223,20 @@ class CompiledSchema:
         """Clean every field; collect every problem (not only the first) so a provider fixes a row once."""
         clean: dict[str, object] = {}
         errors = [FieldError(name, "未知字段") for name in values if name not in self.by_name]
-        for name, label, required, clean_field in self._checks:
+        for name, label, required, clean_field, text_limit in self._checks:
             value = values.get(name)
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if type(value) is str:
+                value = value.strip()
+                if text_limit is not None:  # a text field: the stripped text itself, within its limit
+                    if not value:
+                        pass
+                    elif text_limit and len(value) > text_limit:
+                        errors.append(FieldError(name, f"{label}：{_too_long(text_limit, len(value))}"))
+                        continue
+                    else:
+                        clean[name] = value
+                        continue
+            if value is None or value == "":
                 if required:
                     errors.append(FieldError(name, f"{label}为必填项"))
                 continue
@@ -222,6 +245,11 @@ class CompiledSchema:
             except ValueError as error:
                 errors.append(FieldError(name, f"{label}：{error}"))
         return clean, errors
+
+
+def _text_limit(spec: FieldSpec) -> int | None:
+    """For text fields, what `validate` checks inline (the cleaner's rule): the limit, 0 for none."""
+    return (spec.max_length or 0) if spec.type in ("string", "text") else None
 
 
 def compile_schema(raw_fields: list[dict]) -> CompiledSchema:

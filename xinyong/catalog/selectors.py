@@ -29,7 +29,7 @@ def public_categories():
 
 
 @lru_cache(maxsize=256)
-def _rules(category_id: int, version: str) -> dict[str, SeverityRule]:
+def _rules(category_id: int, version: object) -> dict[str, SeverityRule]:
     return {rule.label: rule for rule in SeverityRule.objects.filter(category_id=category_id)}
 
 
@@ -37,7 +37,7 @@ def severity_rule(category: Category, label: str | None) -> SeverityRule | None:
     """The rule for a severity label, or the category's default when the label is empty."""
     if not category.severity_field:
         return None
-    rules = _rules(category.pk, str(category.updated_at))
+    rules = _rules(category.pk, category.updated_at)  # the time itself: imports ask on every row
     if label:
         return rules.get(label)
     return next((r for r in rules.values() if r.is_default), None)

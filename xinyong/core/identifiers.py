@@ -415,7 +415,13 @@ def identify(raw: str, today: date | None = None) -> IdentifierInfo:
     failure = _empty_failure(code) or _length_failure(code)
     if failure:
         return IdentifierInfo(code=code, type=None, valid=False, **failure)
-    resident = parse_resident_id(code, today) if _RESIDENT_SHAPE.fullmatch(code) else None
+    resident = None
+    if _RESIDENT_SHAPE.fullmatch(code):
+        if _birth_date_failure(code, today or date.today()):
+            # Not a resident ID (whatever the USCC reading says, see below): skip building one. A third
+            # of all-digit USCCs come here, on every row of an import.
+            return parse_uscc(code)
+        resident = parse_resident_id(code, today)
     if resident is not None and resident.valid:
         return resident
     uscc = parse_uscc(code)

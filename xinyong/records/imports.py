@@ -297,11 +297,12 @@ def _unknown_note(columns: Columns) -> str:
 # - `services.store` (ORM; the reference, used on SQLite and for any batch that needs a new version
 #   of an existing decision, so superseding keeps one implementation);
 # - on PostgreSQL, for batches that only add records or find duplicates (the bulk of every file),
-#   COPY of ready-made rows: a record's columns come from `services.content_columns` and
+#   COPY of ready-made rows: a record's columns come from `services.CONTENT_COLUMNS` and
 #   `services.provenance_columns` (as in `services._new_record`), a subject's from
 #   `subjects.services.identity_columns` (as in `_subject_from_ref`), so both writers fill the same
-#   columns the same way (tests compare them column by column). The helpers format each row as COPY
-#   text; this process only adds ids and times and hands PostgreSQL one string per table and batch.
+#   columns the same way (tests compare them column by column). The helpers write a batch's COPY text
+#   whole, subject ids (reserved from the sequence) and times included (`_CopyBatch`); this process
+#   hands it to PostgreSQL as it is when nothing in the batch is held yet, and drops lines otherwise.
 
 
 @dataclass(frozen=True)
@@ -340,7 +341,10 @@ class _CopyTable:
     def text(self, values: dict) -> str:
         """The row's columns after the leading ones, from `values` over the template's."""
         defaults = self.defaults
-        cells = [values.get(name, defaults[name]) for name in self.varying]
+        return self.text_of([values.get(name, defaults[name]) for name in self.varying])
+
+    def text_of(self, cells: list) -> str:
+        """The same from the values of the `varying` columns, in their order."""
         for i in self.json_at:
             if cells[i] is not None:
                 cells[i] = encode_json(cells[i])
@@ -397,16 +401,41 @@ class _Batch:
     first_line: int = 0
     last_line: int = 0
     rows: int = 0
-    good: list = field(default_factory=list)  # ORM: (line, prepared, None); COPY: tuples (below)
+    good: list = field(default_factory=list)  # ORM: (line, prepared, None)
+    copy: "_CopyBatch | None" = None  # COPY: the good rows as COPY text
     errors: list = field(default_factory=list)  # (line, column, reason)
     bad_rows: int = 0
     warnings: int = 0
 
+    @property
+    def good_rows(self) -> int:
+        return len(self.copy.hashes) if self.copy is not None else len(self.good)
 
-# A good row ready for COPY is a plain tuple (cheap to send between processes):
-# (line, content_hash, decision_number, subject_key, code_verified, published, and the COPY text of the
-# subject, its name and the record after their leading columns)
-LINE, HASH, NUMBER, SUBJECT_KEY, VERIFIED, PUBLISHED, SUBJECT_TEXT, NAME_TEXT, RECORD_TEXT = range(9)
+
+@dataclass
+class _CopyBatch:
+    """A batch's good rows as COPY text, complete with ids and times, so that storing a batch of new
+    records about new subjects (the bulk of every file) is three writes of ready text, with no work per
+    row in the storing process. One record line per good row, in file order; one subject line and one
+    name line per distinct subject of the batch, with an id reserved from the subjects' sequence (an id
+    not used, because the subject turns out to exist, is a gap in the sequence, nothing more).
+    The lists give each record line's content hash, decision number and subject key, and each subject
+    line's key and whether its code was verified: enough to drop lines when some already exist."""
+
+    hashes: list[str]
+    numbers: list[str]
+    keys: list[str]
+    records: bytes  # UTF-8, as PostgreSQL receives it (encoded where the batch is prepared)
+    subject_keys: list[str]
+    subject_verified: list[bool]
+    subjects: bytes
+    names: bytes
+
+    @property
+    def distinct(self) -> bool:
+        """No content hash, and no decision number, twice in the batch."""
+        numbers = [n.strip() for n in self.numbers if n]
+        return len(set(self.hashes)) == len(self.hashes) and len(set(numbers)) == len(numbers)
 
 
 class _Interrupted(Exception):
@@ -422,26 +451,63 @@ def _row_values(columns: Columns, cells: list[str]) -> dict[str, str]:
     return {name: cells[index] for index, name in columns.fields if index < count and cells[index]}
 
 
-def _copy_row(ctx: _Context, line: int, prepared: Prepared) -> tuple:
+def _copy_batch(ctx: _Context, good: list[tuple[int, Prepared]]) -> _CopyBatch:
+    """The good rows of a batch as COPY text (see `_CopyBatch`)."""
+    from xinyong.subjects.models import Subject
     from xinyong.subjects.services import identity_columns
 
-    tables, ref = ctx.tables, prepared.subject
-    identity = identity_columns(ref)
-    return (
-        line,
-        prepared.content_hash,
-        prepared.decision_number,
-        ref.key,
-        ref.verified,
-        services.published_on_receipt(prepared, ctx.category, publish=True),
-        tables.subject.text(identity),
-        tables.name.text(identity),
-        tables.record.text({**services.content_columns(prepared), "source_line": line}),
+    tables, category = ctx.tables, ctx.category
+    now = clock.now()
+    stamp, today = copy_value(now), copy_value(now.date())
+    first: dict[str, Prepared] = {}
+    for _, prepared in good:
+        first.setdefault(prepared.subject.key, prepared)
+    ids = dict(zip(first, bulk.reserve_ids(Subject, len(first)), strict=True))
+    subjects, names = [], []
+    for key, prepared in first.items():
+        identity = identity_columns(prepared.subject)
+        subjects.append(f"{ids[key]}\t{stamp}\t{stamp}\t{tables.subject.text(identity)}\n")
+        names.append(f"{ids[key]}\t{today}\t{tables.name.text(identity)}\n")
+    record, content = tables.record, services.content_getter()
+    records = [
+        f"{ids[p.subject.key]}\t{stamp}\t{stamp if services.published_on_receipt(p, category, publish=True) else NULL}"
+        f"\t{record.text_of([*content(p), line])}\n"
+        for line, p in good
+    ]
+    return _CopyBatch(
+        hashes=[p.content_hash for _, p in good],
+        numbers=[p.decision_number for _, p in good],
+        keys=[p.subject.key for _, p in good],
+        records="".join(records).encode(),
+        subject_keys=list(first),
+        subject_verified=[p.subject.verified for p in first.values()],
+        subjects="".join(subjects).encode(),
+        names="".join(names).encode(),
     )
 
 
 def _prepare_rows(ctx: _Context, rows: list[tuple[int, list[str]]]) -> _Batch:
-    """Validate and prepare one batch of rows; pure computation, runs in a helper process or here."""
+    """Validate and prepare one batch of rows; pure computation, runs in a helper process or here.
+    The cyclic garbage collector waits until the batch is done: a batch makes a few hundred thousand
+    objects that live until its COPY text is written (the collector would walk them again and again,
+    finding nothing, since rows hold no reference cycles); reference counting frees them as always."""
+    with _collector_paused():
+        return _prepare_batch(ctx, rows)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _prepare_batch(ctx: _Context, rows: list[tuple[int, list[str]]]) -> _Batch:
     batch = _Batch(first_line=rows[0][0], last_line=rows[-1][0], rows=len(rows))
     columns = ctx.columns
     titles, width = columns.titles, columns.width
@@ -459,7 +525,10 @@ def _prepare_rows(ctx: _Context, rows: list[tuple[int, list[str]]]) -> _Batch:
             continue
         if result.warnings:
             batch.warnings += 1
-        batch.good.append((line, result, None) if ctx.tables is None else _copy_row(ctx, line, result))
+        batch.good.append((line, result, None))
+    if ctx.tables is not None and batch.good:
+        batch.copy = _copy_batch(ctx, [(line, prepared) for line, prepared, _ in batch.good])
+        batch.good = []
     return batch
 
 
@@ -557,11 +626,56 @@ def _store_orm(job: ImportJob, batch_good: list, *, actor: Actor, category: Cate
 def _store_copy(job: ImportJob, batch: _Batch, ctx: _Context) -> Counter | None:
     """PostgreSQL: store a batch of new records by COPY. None when a row needs a new version of a
     decision already held (the caller then stores the batch with `services.store`)."""
-    rows: list[tuple] = batch.good
-    category, provider = ctx.category, ctx.provider
+    rows: _CopyBatch = batch.copy
+    held_hashes, held_numbers = _held(rows, ctx)
+    existing = _existing_subjects(rows.subject_keys)
+    if not held_hashes and not held_numbers and not existing and rows.distinct:
+        # The common case: only new records about new subjects. The text goes as the helper wrote it.
+        _copy_text(ctx.tables.subject, rows.subjects)
+        _copy_text(ctx.tables.name, rows.names)
+        _copy_text(ctx.tables.record, rows.records)
+        _audit_new_subjects(job, ctx, len(rows.subject_keys), rows.subject_verified.count(False))
+        return Counter({services.CREATED: len(rows.hashes)})
+    # Some rows are duplicates, or some subjects exist already: keep the lines that are new.
+    fresh: list[bytes] = []
+    used: set[str] = set()  # subjects of the fresh lines
+    duplicates = 0
+    by_hash, by_decision = set(held_hashes), {n.strip() for n in held_numbers}
+    for line, content_hash, number, key in zip(_lines(rows.records), rows.hashes, rows.numbers, rows.keys, strict=True):
+        if content_hash in by_hash:
+            duplicates += 1
+            continue
+        if number and number.strip() in by_decision:
+            return None  # a new version: superseding is services.store's
+        by_hash.add(content_hash)
+        if number:
+            by_decision.add(number.strip())
+        held_id = existing.get(key)
+        if held_id is None:  # the line names the id reserved for the new subject
+            used.add(key)
+            fresh.append(line)
+        else:
+            fresh.append(b"%d\t%s" % (held_id, line.split(b"\t", 1)[1]))
+    if fresh:
+        wanted = [i for i, key in enumerate(rows.subject_keys) if key in used]
+        if wanted:
+            subjects, names = _lines(rows.subjects), _lines(rows.names)
+            _copy_text(ctx.tables.subject, b"".join(subjects[i] for i in wanted))
+            _copy_text(ctx.tables.name, b"".join(names[i] for i in wanted))
+            _audit_new_subjects(job, ctx, len(wanted), sum(1 for i in wanted if not rows.subject_verified[i]))
+        _copy_text(ctx.tables.record, b"".join(fresh))
+    return Counter({services.CREATED: len(fresh), services.DUPLICATE: duplicates})
+
+
+def _lines(text: bytes) -> list[bytes]:
+    """COPY text as its lines (with their line breaks)."""
+    return [line + b"\n" for line in text.split(b"\n")[:-1]]
+
+
+def _held(rows: _CopyBatch, ctx: _Context) -> tuple[list[str], list[str]]:
+    """Content hashes and decision numbers of the batch already held among current records."""
     table = connection.ops.quote_name(Record._meta.db_table)
-    by_hash: set[str] = set()
-    by_decision: set[str] = set()
+    category, provider = ctx.category, ctx.provider
     with connection.cursor() as cursor:
         # One index look-up per value (content hash; provider + category + decision number). An OR of
         # both, or a plan made on stale statistics, would filter every record of the provider instead;
@@ -576,45 +690,42 @@ def _store_copy(job: ImportJob, batch: _Batch, ctx: _Context) -> Counter | None:
             f" (SELECT content_hash, decision_number FROM {table}"
             f"  WHERE provider_id = %s AND category_id = %s AND decision_number = d.value AND is_current OFFSET 0) r",
             [
-                _json_list([r[HASH] for r in rows]),
+                _json_list(rows.hashes),
                 category.pk,
                 provider.pk,
-                _json_list({r[NUMBER].strip() for r in rows if r[NUMBER]}),
+                _json_list({n.strip() for n in rows.numbers if n}),
                 provider.pk,
                 category.pk,
             ],
         )
-        for content_hash, decision_number in cursor.fetchall():
-            by_hash.add(content_hash)
-            if decision_number:
-                by_decision.add(decision_number.strip())
-    fresh: list[tuple] = []
-    duplicates = 0
-    for row in rows:
-        if row[HASH] in by_hash:
-            duplicates += 1
-            continue
-        number = row[NUMBER]
-        if number and number.strip() in by_decision:
-            return None  # a new version: superseding is services.store's
-        fresh.append(row)
-        by_hash.add(row[HASH])
-        if number:
-            by_decision.add(number.strip())
-    if fresh:
-        subject_ids = _ensure_subjects_copy(job, fresh, ctx)
-        now = copy_value(clock.now())
-        lines = [
-            f"{subject_ids[row[SUBJECT_KEY]]}\t{now}\t{now if row[PUBLISHED] else NULL}\t{row[RECORD_TEXT]}\n"
-            for row in fresh
-        ]
-        _copy_text(ctx.tables.record, lines)
-    return Counter({services.CREATED: len(fresh), services.DUPLICATE: duplicates})
+        found = cursor.fetchall()
+    return [h for h, _ in found], [n for _, n in found if n]
 
 
-def _copy_text(table: _CopyTable, lines: list[str]) -> None:
+def _existing_subjects(keys: list[str]) -> dict[str, int]:
+    from xinyong.subjects.models import Subject
+
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(Subject._meta.db_table)
+        cursor.execute(f"SELECT key, id FROM {table} WHERE key IN (SELECT * FROM {_EACH})", [_json_list(keys)])
+        return dict(cursor.fetchall())
+
+
+def _audit_new_subjects(job: ImportJob, ctx: _Context, count: int, unverified: int) -> None:
+    """`subjects.services.ensure_subjects` audits the subjects a batch creates once, so does COPY."""
+    audit(
+        actor=ctx.actor,
+        action="subject.bulk_create",
+        object_type="subject",
+        object_id=f"job:{job.pk}",
+        after={"count": count, "unverified": unverified},
+    )
+
+
+def _copy_text(table: _CopyTable, text: bytes) -> None:
+    # A concurrent import creating the same subject or record makes this COPY fail: the batch is retried.
     with connection.cursor() as cursor, _copy(cursor, table.sql()) as copy:
-        copy.write("".join(lines))
+        copy.write(text)
 
 
 # A batch's values as one query parameter. psycopg adapts a list value by value (about 4 µs each, in
@@ -631,45 +742,6 @@ def _copy(cursor, sql: str):
     """psycopg's COPY, with its errors as Django's (a unique violation is an IntegrityError)."""
     with connection.wrap_database_errors, cursor.copy(sql) as copy:
         yield copy
-
-
-def _ensure_subjects_copy(job: ImportJob, fresh: list[tuple], ctx: _Context) -> dict[str, int]:
-    """`subjects.services.ensure_subjects` for COPY: the missing subjects of the batch are created with
-    their first name, existing ones are not renamed, and the creation is audited once per batch."""
-    from xinyong.subjects.models import Subject
-
-    wanted: dict[str, tuple] = {}
-    for row in fresh:
-        wanted.setdefault(row[SUBJECT_KEY], row)
-    with connection.cursor() as cursor:
-        table = connection.ops.quote_name(Subject._meta.db_table)
-        sql = f"SELECT key, id FROM {table} WHERE key IN (SELECT * FROM {_EACH})"  # noqa: S608
-        cursor.execute(sql, [_json_list(wanted)])
-        ids = dict(cursor.fetchall())
-    missing = [row for key, row in wanted.items() if key not in ids]
-    if not missing:
-        return ids
-    now = clock.now()
-    stamp, today = copy_value(now), copy_value(now.date())
-    new_ids = bulk.reserve_ids(Subject, len(missing))
-    # A concurrent import creating the same subject makes this COPY fail: the batch is retried.
-    _copy_text(
-        ctx.tables.subject,
-        [f"{new_id}\t{stamp}\t{stamp}\t{row[SUBJECT_TEXT]}\n" for row, new_id in zip(missing, new_ids, strict=True)],
-    )
-    _copy_text(
-        ctx.tables.name,
-        [f"{new_id}\t{today}\t{row[NAME_TEXT]}\n" for row, new_id in zip(missing, new_ids, strict=True)],
-    )
-    ids.update(zip((row[SUBJECT_KEY] for row in missing), new_ids, strict=True))
-    audit(
-        actor=ctx.actor,
-        action="subject.bulk_create",
-        object_type="subject",
-        object_id=f"job:{job.pk}",
-        after={"count": len(missing), "unverified": sum(1 for row in missing if not row[VERIFIED])},
-    )
-    return ids
 
 
 def _save_errors(job: ImportJob, errors: list[tuple[int, str, str]], *, copy: bool) -> None:
@@ -695,7 +767,7 @@ def store_batch(job: ImportJob, rows: list, batch: _Batch, ctx: _Context) -> Cou
     """Store a prepared batch's good rows (in file order) and its errors; returns outcome counts."""
     copy = ctx.tables is not None
     counted: Counter | None = Counter()
-    if batch.good:
+    if batch.good_rows:
         counted = _store_copy(job, batch, ctx) if copy else None
         if counted is None:
             good = batch.good

@@ -43,18 +43,21 @@ class Prepared:
         return {key: self.masked.get(key, value) for key, value in values.items()}
 
 
+_SECRET = json.JSONEncoder(ensure_ascii=False)
+
+
 def _protect_personal(schema: CompiledSchema, clean: dict) -> tuple[dict, dict, str]:
     """Split personal ID numbers out of the fields: (stored fields, masked values, ciphertext).
     Fields flagged personal always; code fields when they hold a resident ID number."""
     secret = {}
-    for name, value in clean.items():
-        spec = schema.by_name[name]
-        if spec.personal or (spec.type == "code" and identify_cached(str(value)).type == "resident_id"):
+    for name, always in schema.may_be_personal:
+        value = clean.get(name)
+        if value is not None and (always or identify_cached(str(value)).type == "resident_id"):
             secret[name] = str(value)
     if not secret:
         return clean, {}, ""
     masked = {name: mask_id_number(value) for name, value in secret.items()}
-    ciphertext = crypto.encrypt(json.dumps(secret, ensure_ascii=False))
+    ciphertext = crypto.encrypt(_SECRET.encode(secret))
     return {**clean, **masked}, masked, ciphertext
 
 

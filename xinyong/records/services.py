@@ -1,7 +1,9 @@
 """Collection of credit records (归集, R3) and double publicity (双公示, R4). Every write is audited."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.db import IntegrityError, transaction
 
@@ -82,6 +84,11 @@ CONTENT_COLUMNS = (
 
 def content_columns(prepared: Prepared) -> dict:
     return {name: getattr(prepared, name) for name in CONTENT_COLUMNS}
+
+
+def content_getter() -> Callable[[Prepared], tuple]:
+    """A prepared row's content columns as a tuple, in `CONTENT_COLUMNS` order (bulk imports)."""
+    return attrgetter(*CONTENT_COLUMNS)
 
 
 def provenance_columns(

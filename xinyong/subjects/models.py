@@ -56,8 +56,9 @@ class SubjectName(models.Model):
 
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="names")
     name = models.CharField("名称", max_length=200)
-    # Searched only by 'contains' (trigram index, migration 0002), never sorted or matched exactly:
-    # no b-tree, which every imported subject would pay for.
+    # Searched only by 'contains', and only among former names (the current one is the subject's own
+    # search_name): a trigram index on closed rows (migration 0004), no b-tree, which every imported
+    # subject would pay for.
     search_name = models.CharField(max_length=200)
     valid_from = models.DateField("起")
     valid_to = models.DateField("止", null=True, blank=True)

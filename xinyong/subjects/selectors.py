@@ -58,7 +58,9 @@ def search(query: str, *, limit: int = 20, offset: int = 0) -> Page:
         folded = fold(query)
         if len(folded) < 2:
             raise InvalidInput("名称关键词至少两个字", code="query_too_short")
-        former = Subject.objects.filter(names__search_name__contains=folded).values("pk")
+        # Former names only: the current one is the subject's own search_name (and only former names
+        # are in the history's trigram index, migration 0004).
+        former = Subject.objects.filter(names__valid_to__isnull=False, names__search_name__contains=folded).values("pk")
         queryset = (
             Subject.objects.filter(Q(search_name__contains=folded) | Q(pk__in=former))
             .exclude(kind=Subject.Kind.NATURAL_PERSON)

@@ -436,3 +436,26 @@ def test_helper_processes_prepare_large_files_in_order(scjg, tmp_path, settings)
     assert sorted(Record.objects.values_list("source_line", flat=True)) == [
         n for n in range(2, 27) if n not in (12, 22)
     ]
+
+
+def test_a_batch_mixing_new_and_known_subjects_and_repeated_rows(api, scjg, tmp_path):
+    """A batch is stored as the helper wrote it only when everything in it is new; otherwise the lines
+    already held are dropped and records about known subjects point at them."""
+    upload(api, scjg, write_csv(tmp_path / "first.csv", [penalty(1)]))
+    known = Subject.objects.get()
+    rows = [
+        penalty(1, CF_WSH="柴市监罚〔2025〕901号"),  # a known company, a new decision
+        penalty(2),
+        penalty(2),  # the same row twice in one batch
+        penalty(3),
+        penalty(3, CF_WSH="柴市监罚〔2025〕903号"),  # a new company with two decisions in one batch
+    ]
+    job = upload(api, scjg, write_csv(tmp_path / "second.csv", rows)).json()
+    assert job["counts"] == {"created": 4, "version": 0, "duplicate": 1, "error": 0}
+    assert Subject.objects.count() == 3
+    assert Record.objects.filter(subject=known).count() == 2
+    for record in Record.objects.select_related("subject"):
+        assert record.fields["CF_XDR_SHXYM"] == record.subject.uscc
+    created = AuditEvent.objects.filter(action="subject.bulk_create", object_id=f"job:{job['id']}").get()
+    assert created.after["count"] == 2
+    assert sorted(Record.objects.filter(import_job_id=job["id"]).values_list("source_line", flat=True)) == [2, 3, 5, 6]
