@@ -52,6 +52,7 @@ from xinyong.catalog.schema import CompiledSchema
 from xinyong.catalog.selectors import get_category, schema_of
 from xinyong.core import bulk, clock
 from xinyong.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from xinyong.core.memory import collector_paused
 from xinyong.core.pgcopy import NULL, copy_line, copy_statement, copy_value, encode_json
 
 from . import services
@@ -491,20 +492,8 @@ def _prepare_rows(ctx: _Context, rows: list[tuple[int, list[str]]]) -> _Batch:
     The cyclic garbage collector waits until the batch is done: a batch makes a few hundred thousand
     objects that live until its COPY text is written (the collector would walk them again and again,
     finding nothing, since rows hold no reference cycles); reference counting frees them as always."""
-    with _collector_paused():
+    with collector_paused():
         return _prepare_batch(ctx, rows)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _prepare_batch(ctx: _Context, rows: list[tuple[int, list[str]]]) -> _Batch:
