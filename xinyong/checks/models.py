@@ -54,7 +54,9 @@ class CheckBatch(models.Model):
     followed by n in four digits; an answer that gets feedback is copied out as a `Check` of that number."""
 
     number = models.CharField("批量核查编号", max_length=32, unique=True)
-    implementer = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="check_batches")
+    implementer = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="check_batches", verbose_name="核查部门"
+    )
     checked_by = models.CharField("核查人", max_length=150)
     matter = models.CharField("业务事项", max_length=64)
     checked_at = models.DateTimeField("核查时间")
@@ -146,15 +148,37 @@ class Task(models.Model):
         OPEN = "open", "待处理"
         DONE = "done", "已处理"
 
-    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="tasks")
+    class Action(models.TextChoices):
+        PUBLISH = "publish", "名单发布"
+        REVOKE = "revoke", "名单撤销"
+        EXPIRE = "expire", "期限届满"
+        SUSPEND = "suspend", "异议暂停"
+        RESUME = "resume", "异议恢复"
+        OBJECTION = "objection", "异议核查"
+        REPAIR = "repair", "信用修复"
+        SUPERIOR_NOTICE = "superior_notice", "上级主管单位通报"
+        EMPLOYER_NOTICE = "employer_notice", "所在单位通报"
+        DEPARTMENT_NOTICE = "department_notice", "相关部门通报"
+        NOTICE_UNDELIVERABLE = "notice_undeliverable", "通报无法送达"
+
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="tasks", verbose_name="部门"
+    )
     # What the task is about: a list entry change pushed to implementers, or an objection or repair
     # application the handling department must decide within its deadline.
-    entry = models.ForeignKey("lists.ListEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
+    entry = models.ForeignKey(
+        "lists.ListEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name="名单条目",
+    )
     objection = models.ForeignKey(
         "rights.Objection", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
     )
     repair = models.ForeignKey("rights.Repair", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
-    action = models.CharField("事项", max_length=32)
+    action = models.CharField("事项", max_length=32, choices=Action.choices)
     reason = models.CharField("推送原因", max_length=200)
     created_at = models.DateTimeField("推送时间")
     due_on = models.DateField("反馈期限", null=True, blank=True)

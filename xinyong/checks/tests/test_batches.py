@@ -175,3 +175,26 @@ def test_a_batch_answers_every_code_exactly_as_a_check_of_it_alone(api, world, m
 
 def red_matter(red_type) -> str:
     return red_type.measures.filter(incentive_kind="green_channel").first().matters.first().code
+
+
+def test_the_credit_office_sees_tasks_and_batches_in_the_admin(api, world, client):
+    from xinyong.accounts.models import User
+    from xinyong.checks.models import Task
+    from xinyong.checks.services import PUSH_REASONS
+    from xinyong.integrity.public_sector import NOTICE_ACTIONS, UNDELIVERABLE
+
+    # Every action a task can carry has its Chinese label.
+    assert {*PUSH_REASONS, *NOTICE_ACTIONS.values(), UNDELIVERABLE} <= set(Task.Action.values)
+    enter(api, world["court"])
+    batch(api, world["finance"], [COMPANY, uscc(777)])
+    client.force_login(User.objects.create_superuser(username="office-admin", password="x"))
+    tasks = client.get("/admin/checks/task/")
+    pushed = tasks.context["cl"].result_count
+    assert pushed > 0 and "名单发布" in tasks.content.decode() and "区财政局" in tasks.content.decode()
+    assert client.get("/admin/checks/task/?overdue=yes").context["cl"].result_count == 0  # due in 5 working days
+    with clock.frozen_at(TODAY + dt.timedelta(days=30)):
+        assert client.get("/admin/checks/task/?overdue=yes").context["cl"].result_count == pushed
+    stored = CheckBatch.objects.get()
+    page = client.get(f"/admin/checks/checkbatch/{stored.pk}/change/")
+    assert page.status_code == 200 and stored.number in page.content.decode()
+    assert client.get("/admin/checks/checkbatch/add/").status_code == 403
