@@ -65,8 +65,9 @@ class CheckBatch(models.Model):
     restricted = models.PositiveIntegerField("限制")
     incentive = models.PositiveIntegerField("激励")
     measure_count = models.PositiveIntegerField("应反馈措施数")
+    # Answer n's subject id at position n (0 for a code no subject has, or an invalid one).
     subject_ids = SubjectIdsField()
-    # The answers as the batch returned them, a JSON array, lz4-compressed (`answers()`): 5 MB of JSON for
+    # The answers as the batch returned them, a JSON array, lz4-compressed (`answers_json()`): 5 MB of JSON for
     # 10,000 answers takes PostgreSQL ~20 ms to compress, lz4 here 2 ms.
     document = models.BinaryField("返回结果")
     digest = models.CharField(max_length=64)
