@@ -94,6 +94,10 @@ class SubjectDirectory:
         number = self._find(key, key.encode() + _SEP_BYTE)
         return None if number < 0 else self._record(number)
 
+    def remembered(self) -> int:
+        """How many subjects the overlay holds."""
+        return len(self._overlay)
+
     def remember(self, views: Iterable[SubjectView]) -> None:
         """Subjects created or changed after the load: they win over the arrays from now on."""
         self._overlay.update((view.key, view) for view in views)

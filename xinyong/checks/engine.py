@@ -10,18 +10,20 @@ when the measure catalog changed.
 
 import datetime as dt
 import gc
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .directory import ROW_FIELDS, SubjectDirectory, SubjectView, view_of
 from .models import SnapshotChange
 
 COMMIT_WINDOW = dt.timedelta(seconds=60)
+logger = logging.getLogger("xinyong.checks")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,7 @@ class Snapshot:
         self._subject_of_entry: dict[int, int] = {}
         self._memo: dict = {}
         self.directory: SubjectDirectory | None = None
+        self._renewing = False
         self._loaded = False
         self._watermark: dt.datetime | None = None
         self._seen: set[int] = set()
@@ -191,6 +194,7 @@ class Snapshot:
         )
         fresh = [c for c in changes if c[0] not in self._seen]
         self._seen = {c[0] for c in changes}
+        self._renew_directory_if_grown()
         if not fresh:
             return
         self._watermark = max(self._watermark, max(c[3] for c in fresh))
@@ -201,6 +205,38 @@ class Snapshot:
             self._reload()
             return
         self._apply_entries({entry_id for _, entry_id, _, _ in fresh if entry_id is not None})
+
+    def _renew_directory_if_grown(self) -> None:
+        """Subjects found after the directory loaded are kept in its overlay, which would grow for as long
+        as the process lives: past XINYONG_DIRECTORY_OVERLAY_MAX a thread loads the directory afresh while
+        checks go on with the current one."""
+        if self._renewing or self.directory.remembered() <= settings.XINYONG_DIRECTORY_OVERLAY_MAX:
+            return
+        self._renewing = True
+        in_background(self._renew_in_thread)
+
+    def _renew_in_thread(self) -> None:
+        try:
+            self.renew_directory()
+        except Exception:
+            logger.exception("主体目录重新加载失败，继续使用当前目录")
+        finally:
+            self._renewing = False
+            connection.close()  # this thread's own connection
+
+    def renew_directory(self) -> None:
+        """Load the directory afresh and put it in place of the current one (the subjects found since the
+        last load are then in its arrays, the overlay is empty again)."""
+        started = timezone.now()
+        fresh = SubjectDirectory(_subject_rows())
+        with self._lock:
+            # A rename committed while the rows were read may be missing from them: the change log has it
+            # (read under the lock, so no catch-up applies a change to the old directory in between).
+            renamed = SnapshotChange.objects.filter(
+                changed_at__gte=started - COMMIT_WINDOW, subject_id__isnull=False
+            ).values_list("subject_id", flat=True)
+            fresh.remember(_subject_views(pk__in=set(renamed)))
+            self.directory = fresh
 
     def _reload(self) -> None:
         # The snapshot lives as long as the process: kept out of the cyclic garbage collector's full
@@ -267,6 +303,10 @@ class Snapshot:
             self.directory.remember(fresh.values())
             found.update(fresh)
         return found
+
+
+def in_background(work) -> None:
+    threading.Thread(target=work, name="directory-renewal", daemon=True).start()
 
 
 SNAPSHOT = Snapshot()

@@ -64,6 +64,34 @@ def test_a_rename_reaches_another_process_through_the_change_log(api, world):
     assert answer["subject"]["name"] == "九江改名建材有限公司", answer
 
 
+def test_a_grown_directory_is_loaded_afresh_with_renames_made_meanwhile(api, world, monkeypatch):
+    snapshot = engine.Snapshot()
+    snapshot.current()
+    late = [uscc(n) for n in (781, 782)]
+    for code in late:
+        body = {"code": code, "name": f"九江后来{code[-4:]}有限公司", "kind": "legal_person"}
+        assert api.post("/subjects", body, token=world["provider"]).status_code == 201
+    assert set(snapshot.subjects_by_key(set(late))) == set(late)
+    assert snapshot.directory.remembered() == 2
+    renewals = []
+    # The renewal runs in a thread of its own in a server; here in the test's, to see its outcome.
+    monkeypatch.setattr(engine, "in_background", renewals.append)
+    with override_settings(XINYONG_SNAPSHOT_MAX_AGE_MS=0, XINYONG_DIRECTORY_OVERLAY_MAX=2):
+        snapshot.current()
+        assert renewals == []  # not past the limit yet
+    renamed = {"code": COMPANY, "name": "九江改名建材有限公司", "kind": "legal_person"}
+    assert api.post("/subjects", renamed, token=world["provider"]).status_code == 200
+    snapshot.subjects_by_key({uscc(783)})  # a miss: nothing more remembered
+    snapshot.directory.remember([snapshot.directory.get(COMPANY)])  # the rename, caught up before the renewal
+    with override_settings(XINYONG_SNAPSHOT_MAX_AGE_MS=0, XINYONG_DIRECTORY_OVERLAY_MAX=2):
+        snapshot.current()
+    assert len(renewals) == 1
+    snapshot.renew_directory()
+    assert snapshot.directory.remembered() == 1  # only the rename, re-read from the change log
+    assert snapshot.directory.get(COMPANY).name == "九江改名建材有限公司"
+    assert {snapshot.directory.get(code).name for code in late} == {f"九江后来{code[-4:]}有限公司" for code in late}
+
+
 def test_a_person_is_answered_with_the_masked_number(api, world):
     number = resident_id(502, "19800101")
     assert check(api, world["finance"], subject=number).json()["subject"] == {
