@@ -161,6 +161,7 @@ class Task(models.Model):
         EMPLOYER_NOTICE = "employer_notice", "所在单位通报"
         DEPARTMENT_NOTICE = "department_notice", "相关部门通报"
         NOTICE_UNDELIVERABLE = "notice_undeliverable", "通报无法送达"
+        NOTICE_LIFTED = "notice_lifted", "通报事项解除"
 
     department = models.ForeignKey(
         "accounts.Department", on_delete=models.PROTECT, related_name="tasks", verbose_name="部门"

@@ -44,6 +44,10 @@ ORGANISATION_KINDS = (Kind.PUBLIC_BODY, Kind.STATE_ENTERPRISE)
 # Task actions of the notices (one per kind of recipient) and of a notice that could not be delivered.
 NOTICE_ACTIONS = {recipient: f"{recipient}_notice" for recipient in Recipient.values}
 UNDELIVERABLE = "notice_undeliverable"
+# When a notified listing ends, its notices are followed by one saying so.
+LIFTED = "notice_lifted"
+_ENDINGS = {"revoke": "已撤销", "expire": "期限届满"}
+_LIFTED_TAIL = "，此前的失信通报不再作为任职考核、评先评优等的参考依据"
 # How a notice names the subject to each kind of recipient: 所属国有企业…, 本单位公职人员…, 公职人员….
 _PREFIX = {Recipient.SUPERIOR: "所属", Recipient.EMPLOYER: "本单位", Recipient.DEPARTMENT: ""}
 REASON_LENGTH = Task._meta.get_field("reason").max_length
@@ -340,7 +344,11 @@ def entry_notices(entry, *, action: str, derived, due: dt.date | None) -> list[T
     """`checks.services.ENTRY_NOTICES`: a black-list (serious dishonesty) entry published on a public body,
     state enterprise or public employee — directly, or derived for the person through an organisation's
     entry (落实到人) — notifies whom the rules name, as the subject stood when the conduct happened."""
-    if action != "publish" or entry.list_type.kind != ListType.Kind.BLACK:
+    if entry.list_type.kind != ListType.Kind.BLACK:
+        return []
+    if action in _ENDINGS:
+        return lifted_notices(entry, derived, ended=_ENDINGS[action], due=due)
+    if action != "publish":
         return []
     on = entry.conduct_on or entry.decided_on
     listed = f"被列入{entry.list_type.name}"
@@ -349,6 +357,33 @@ def entry_notices(entry, *, action: str, derived, due: dt.date | None) -> list[T
         role = dict(Relation.Role.choices).get(person_entry.via_role)
         via = f"作为{entry.subject.name}的{role}" if role else f"随{entry.subject.name}"
         tasks += notices_for(person_entry.subject, on=on, event=via + listed, entry=person_entry, due=due)
+    return tasks
+
+
+def lifted_notices(entry, derived, *, ended: str, due: dt.date | None) -> list[Task]:
+    """Whoever was told of a listing is told when it ends (revoked, or its period over), so a superior or an
+    employer does not go on weighing a dishonesty that no longer stands."""
+    entries = [entry, *derived]
+    told = Task.objects.filter(entry__in=entries, action__in=NOTICE_ACTIONS.values()).select_related("entry__subject")
+    lifted = set(Task.objects.filter(entry__in=entries, action=LIFTED).values_list("department_id", "entry_id"))
+    now, tasks = clock.now(), []
+    for notice in told.order_by("id"):
+        if (notice.department_id, notice.entry_id) in lifted:
+            continue
+        lifted.add((notice.department_id, notice.entry_id))
+        subject = notice.entry.subject
+        tasks.append(
+            Task(
+                department_id=notice.department_id,
+                entry_id=notice.entry_id,
+                action=LIFTED,
+                reason=_fit(
+                    f"{subject.name}（{subject.public_code}）", f"的{entry.list_type.name}名单{ended}", _LIFTED_TAIL
+                ),
+                created_at=now,
+                due_on=due,
+            )
+        )
     return tasks
 
 

@@ -181,10 +181,10 @@ def test_the_credit_office_sees_tasks_and_batches_in_the_admin(api, world, clien
     from xinyong.accounts.models import User
     from xinyong.checks.models import Task
     from xinyong.checks.services import PUSH_REASONS
-    from xinyong.integrity.public_sector import NOTICE_ACTIONS, UNDELIVERABLE
+    from xinyong.integrity.public_sector import LIFTED, NOTICE_ACTIONS, UNDELIVERABLE
 
     # Every action a task can carry has its Chinese label.
-    assert {*PUSH_REASONS, *NOTICE_ACTIONS.values(), UNDELIVERABLE} <= set(Task.Action.values)
+    assert {*PUSH_REASONS, *NOTICE_ACTIONS.values(), UNDELIVERABLE, LIFTED} <= set(Task.Action.values)
     enter(api, world["court"])
     batch(api, world["finance"], [COMPANY, uscc(777)])
     client.force_login(User.objects.create_superuser(username="office-admin", password="x"))

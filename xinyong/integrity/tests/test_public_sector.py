@@ -139,6 +139,21 @@ def test_public_employee_notifies_employer_discipline_and_personnel_without_the_
     assert not any(CLERK in str(e.after) for e in AuditEvent.objects.all())
 
 
+def test_those_told_of_a_listing_are_told_when_it_is_revoked(api, tokens):
+    assert employ(api, tokens["finance"]).status_code == 201
+    entry = list_on_black(api, tokens["court"], CLERK, "（2025）赣0404执65号", conduct_on="2025-03-01")
+    assert set(notices(entry)) == {"CZ", "JW", "ZZB", "RS"}
+    revoked = api.post(f"/list-entries/{entry}/revoke", {"reason": "已全部履行"}, token=tokens["court"])
+    assert revoked.status_code == 200, revoked.content
+    lifted = Task.objects.filter(entry_id=entry, action="notice_lifted").select_related("department")
+    assert sorted(t.department.code for t in lifted) == ["CZ", "JW", "RS", "ZZB"]
+    reason = lifted[0].reason
+    assert "失信被执行人名单已撤销" in reason and "3604**********" in reason and CLERK not in reason
+    assert all(t.status == "done" for t in Task.objects.filter(entry_id=entry, action__endswith="_notice"))
+    items = api.get("/tasks", token=tokens["discipline"]).json()["items"]
+    assert [t["action"] for t in items] == ["notice_lifted"]
+
+
 def test_legal_representative_listed_with_a_company_is_notified_to_the_employer(api, tokens):
     assert employ(api, tokens["finance"]).status_code == 201
     relation = {"role": "legal_representative", "person": {"id_number": CLERK, "name": FULL_NAME}}
