@@ -402,7 +402,7 @@ def check(*, actor: Actor, department: Department, subject_code: str, matter: st
 # the stored document (models.CheckBatch) and, inside {"results": …}, the API's response. Each answer is
 # assembled from parts made once per batch (number, matter, time, each measure's static part) and the
 # directory's ready-made subject part; per answer, only what varies is serialised. Building and then
-# serialising a dict per answer took three times as long (docs/scaling.md).
+# serialising a dict per answer took about twice as long (docs/scaling.md).
 
 
 class _BatchJson:
@@ -413,9 +413,10 @@ class _BatchJson:
         self._context = b',"matter":' + orjson.dumps(matter) + b',"checked_at":' + orjson.dumps(stamp)
         # Each measure's static part, left open for its source: {"code":…,…,"incentive_kind":…,"source":
         self._measures = [orjson.dumps(m)[:-1] + b',"source":' for m in plan.measures]
+        # Made once and filled per answer by %-formatting: a "%" in the matter code must stay literal.
         self._clear = b'{"check_id":"%s%%04d","subject":%%s%s,"result":"clear","measures":[]}' % (
             self._number,
-            self._context,
+            self._context.replace(b"%", b"%%"),
         )
         self.counts = {result: 0 for result in Check.Result}
         self.in_force = 0

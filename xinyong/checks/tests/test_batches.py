@@ -198,3 +198,14 @@ def test_the_credit_office_sees_tasks_and_batches_in_the_admin(api, world, clien
     page = client.get(f"/admin/checks/checkbatch/{stored.pk}/change/")
     assert page.status_code == 200 and stored.number in page.content.decode()
     assert client.get("/admin/checks/checkbatch/add/").status_code == 403
+
+
+def test_a_matter_code_with_a_percent_sign_is_answered_as_it_is(api, world):
+    from xinyong.checks import engine
+    from xinyong.measures.models import BusinessMatter
+
+    BusinessMatter.objects.create(code="100%_check", name="全额核查")
+    engine.SNAPSHOT.mark_stale()
+    known, unknown = batch(api, world["finance"], [COMPANY, uscc(777)], matter="100%_check")
+    assert known["matter"] == unknown["matter"] == "100%_check"
+    assert known["result"] == "clear" and known["subject"]["known"] is True
