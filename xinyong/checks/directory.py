@@ -124,9 +124,14 @@ class SubjectDirectory:
         return SubjectView(index[4 * number + 1], key, shown["name"], shown["code"], person == "P")
 
 
+def subject_part(view: SubjectView) -> dict:
+    """The subject part of a check answer."""
+    return {"code": view.public_code, "name": view.name, "known": True}
+
+
 def subject_json(view: SubjectView) -> bytes:
     """The subject part of a check answer, as JSON."""
-    return orjson.dumps({"code": view.public_code, "name": view.name, "known": True})
+    return orjson.dumps(subject_part(view))
 
 
 def _encode(view: SubjectView) -> bytes:

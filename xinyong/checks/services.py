@@ -29,7 +29,7 @@ from xinyong.core.pgcopy import copy_line, copy_sql
 from xinyong.subjects.selectors import key_for_identifier
 
 from . import engine
-from .directory import SubjectView, subject_json
+from .directory import SubjectView, subject_json, subject_part
 from .models import Check, CheckBatch, Feedback, Task
 from .writer import make_writer
 
@@ -274,10 +274,11 @@ class _Target:
 
 
 def _subject_part(target: _Target) -> dict:
-    subject = target.subject
-    if subject is None:
-        return {"code": target.code, "name": None, "known": False}
-    return {"code": subject.public_code, "name": subject.name, "known": True}
+    return subject_part(target.subject) if target.subject else _unknown_part(target.code)
+
+
+def _unknown_part(code: str) -> dict:
+    return {"code": code, "name": None, "known": False}
 
 
 def _check_row(answer: dict, result: str, in_force: int, *, target: _Target, checker: tuple[int, str], now):
@@ -336,22 +337,28 @@ def _store_checks(rows: list[tuple]) -> None:
 WRITER = make_writer(_store_checks)
 
 
-def _as_it_came(code: str, subject: SubjectView | None) -> SubjectView | None:
-    """The organisation whose key is exactly this code, if `key_for_identifier` would find it too.
+def _taken_as_it_came(code: str, is_person: bool) -> bool:
+    """May the subject whose key is exactly this code answer for it, as `key_for_identifier` would find it?
     Organisation keys are only ever made from codes it returned unchanged, and it is deterministic but
     for one thing: a code shaped like an ID number becomes a valid ID number (and then names a person)
     once its birth date is past. A code that cannot be a valid ID number is taken as it is (~1 µs here,
-    against ~25 µs for parsing it both ways)."""
-    if subject is None or subject.is_person:  # a person's key is a keyed hash, never a code to take as it is
-        return None
-    return None if may_be_resident_id(code) else subject
+    against ~25 µs for parsing it both ways). A person's key is a keyed hash, never a code to take."""
+    return not is_person and not may_be_resident_id(code)
 
 
 def _resolve(codes: list[str], snapshot: engine.Snapshot) -> list[_Target]:
     # Fast path (full identification costs ~50 µs a code, most of a batch): every code is first looked up
     # as it came (a miss costs well under a microsecond). Every other code (typed differently, ID numbers,
     # invalid, or not found) is identified.
-    targets = list(map(_Target, codes, map(_as_it_came, codes, map(snapshot.directory.get, codes))))
+    targets = []
+    for code in codes:
+        view = snapshot.directory.get(code)
+        targets.append(_Target(code, view if view and _taken_as_it_came(code, view.is_person) else None))
+    return _identify_others(targets, snapshot)
+
+
+def _identify_others(targets: list[_Target], snapshot: engine.Snapshot) -> list[_Target]:
+    """Fill in the targets not found as they came: their subject, or the error of an invalid code."""
     others = [target for target in targets if target.subject is None]
     if not others:
         return targets
@@ -453,10 +460,6 @@ def _json(value) -> bytes:
     return orjson.dumps(value, default=_CANONICAL.default)
 
 
-def _unknown_subject(code: str) -> bytes:
-    return orjson.dumps({"code": code, "name": None, "known": False})
-
-
 @transaction.atomic
 def check_batch(*, actor: Actor, department: Department, subject_codes: list[str], matter: str) -> bytes:
     """Up to 10,000 subjects in one call: the answers as a JSON array in input order, an invalid code
@@ -500,7 +503,8 @@ def check_batch(*, actor: Actor, department: Department, subject_codes: list[str
 
 def _store_batch(**fields) -> None:
     """Insert a batch row. On PostgreSQL with psycopg's server-side binding: Django's cursor binds on the
-    client, quoting the ~2.5 MB of a batch's JSON into the SQL text (~15 ms of this process's time)."""
+    client, writing the ~0.3 MB compressed document into the SQL text as hex (3 ms of this process's time
+    against 1 ms)."""
     batch = CheckBatch(**fields)
     if connection.vendor != "postgresql":
         batch.save()
@@ -546,16 +550,15 @@ def _view_of_found(pk: int, code: str, subject: bytes, nothing_else: bool) -> Su
 
 def _batch_subjects(codes: list[str], snapshot: engine.Snapshot) -> list:
     """Per code: (subject id, False, subject part as JSON) of an organisation found by its code as it came
-    (see `_as_it_came`; most codes), else the code identified as a `_Target`."""
+    (see `_taken_as_it_came`; most codes), else the code identified as a `_Target`."""
     compact = snapshot.directory.compact
-    found = [compact(code) for code in codes]
-    others = [
-        position
-        for position, (code, subject) in enumerate(zip(codes, found, strict=True))
-        if subject is None or subject[1] or may_be_resident_id(code)
-    ]
-    for position, target in zip(others, _resolve([codes[p] for p in others], snapshot), strict=True):
-        found[position] = target
+    found: list = [compact(code) for code in codes]
+    others = []
+    for position, (code, subject) in enumerate(zip(codes, found, strict=True)):
+        if subject is None or not _taken_as_it_came(code, subject[1]):
+            found[position] = _Target(code, None)
+            others.append(found[position])
+    _identify_others(others, snapshot)
     return found
 
 
@@ -570,7 +573,7 @@ def _answer_target(position: int, target: _Target, answerer: _Answerer, batch: _
     if target.error:
         return _json({"subject": {"code": target.code}, "error": target.error})
     view = target.subject
-    subject = subject_json(view) if view else _unknown_subject(target.code)
+    subject = subject_json(view) if view else orjson.dumps(_unknown_part(target.code))
     return batch.answer(position, subject, *answerer.measures(view), answerer.requirements_of(view))
 
 
