@@ -112,7 +112,7 @@ def _has_recent_dishonesty(subject_ids: list[int], today: dt.date) -> set[int]:
     since = add_months(today, -12 * parameters.integer("no_dishonesty_years"))
     return set(
         Record.objects.filter(
-            subject_id__in=subject_ids,
+            subject__pk__among=subject_ids,
             category__counts_as_dishonesty=True,
             decision_date__gte=since,
             is_current=True,

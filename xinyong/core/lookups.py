@@ -1,8 +1,9 @@
 """`field__among=[values]`: membership in a long list of values, sent as one JSON parameter.
 
 `field__in` compiles one placeholder per value (~10 µs each in Django's compiler) and psycopg adapts them
-one by one; 10,000 codes of a batch check cost ~100 ms that way. A JSON array is serialised at once and
-unpacked by the database (PostgreSQL `jsonb_array_elements_text`, SQLite `json_each`).
+one by one; the 10,000 codes (or subject ids) of a batch check cost ~100 ms that way. A JSON array is
+serialised at once and unpacked by the database (PostgreSQL `jsonb_array_elements_text`, SQLite
+`json_each`).
 """
 
 import json
@@ -28,7 +29,11 @@ class Among(models.Lookup):
 
     def as_postgresql(self, compiler, connection):
         lhs, rhs, params = self._sides(compiler, connection)
-        return f"{lhs} IN (SELECT jsonb_array_elements_text({rhs}::jsonb))", params
+        values = f"jsonb_array_elements_text({rhs}::jsonb)"
+        if isinstance(self.lhs.output_field, models.IntegerField):
+            values += "::bigint"  # the array's values come out as text
+        return f"{lhs} IN (SELECT {values})", params
 
 
 models.CharField.register_lookup(Among)
+models.IntegerField.register_lookup(Among)  # ids: through a foreign key as `subject__pk__among`

@@ -15,3 +15,13 @@ def test_among_finds_exactly_the_listed_values():
     }
     assert not Department.objects.filter(code__among=[]).exists()
     assert Department.objects.filter(code__among={f"X{i}" for i in range(10_000)} | {"B2"}).get().name == "乙局"
+
+
+@pytest.mark.django_db
+def test_among_finds_ids_through_a_foreign_key_without_a_join():
+    from django.contrib.auth.models import Permission
+
+    chosen = list(Permission.objects.values_list("content_type_id", flat=True)[:3])
+    found = Permission.objects.filter(content_type__pk__among=chosen + [10**12]).order_by()
+    assert set(found.values_list("content_type_id", flat=True)) == set(chosen)
+    assert "JOIN" not in str(found.query)
