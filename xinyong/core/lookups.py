@@ -11,12 +11,17 @@ import json
 from django.db import models
 
 
+def json_array(values) -> str:
+    """Values as one JSON array parameter (also for raw SQL that unpacks it itself)."""
+    return json.dumps(list(values), ensure_ascii=False)
+
+
 class Among(models.Lookup):
     lookup_name = "among"
     prepare_rhs = False  # the values go to json.dumps as they are, not through CharField's to_python
 
     def get_db_prep_lookup(self, value, connection):
-        return "%s", [json.dumps(list(value), ensure_ascii=False)]
+        return "%s", [json_array(value)]
 
     def _sides(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)

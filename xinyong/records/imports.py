@@ -25,7 +25,6 @@ import datetime as dt
 import gc
 import hashlib
 import io
-import json
 import logging
 import multiprocessing
 import os
@@ -52,6 +51,7 @@ from xinyong.catalog.schema import CompiledSchema
 from xinyong.catalog.selectors import get_category, schema_of
 from xinyong.core import bulk, clock
 from xinyong.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from xinyong.core.lookups import json_array
 from xinyong.core.memory import collector_paused
 from xinyong.core.pgcopy import NULL, copy_line, copy_statement, copy_value, encode_json
 
@@ -679,10 +679,10 @@ def _held(rows: _CopyBatch, ctx: _Context) -> tuple[list[str], list[str]]:
             f" (SELECT content_hash, decision_number FROM {table}"
             f"  WHERE provider_id = %s AND category_id = %s AND decision_number = d.value AND is_current OFFSET 0) r",
             [
-                _json_list(rows.hashes),
+                json_array(rows.hashes),
                 category.pk,
                 provider.pk,
-                _json_list({n.strip() for n in rows.numbers if n}),
+                json_array({n.strip() for n in rows.numbers if n}),
                 provider.pk,
                 category.pk,
             ],
@@ -694,10 +694,7 @@ def _held(rows: _CopyBatch, ctx: _Context) -> tuple[list[str], list[str]]:
 def _existing_subjects(keys: list[str]) -> dict[str, int]:
     from xinyong.subjects.models import Subject
 
-    with connection.cursor() as cursor:
-        table = connection.ops.quote_name(Subject._meta.db_table)
-        cursor.execute(f"SELECT key, id FROM {table} WHERE key IN (SELECT * FROM {_EACH})", [_json_list(keys)])
-        return dict(cursor.fetchall())
+    return dict(Subject.objects.filter(key__among=keys).values_list("key", "id"))
 
 
 def _audit_new_subjects(job: ImportJob, ctx: _Context, count: int, unverified: int) -> None:
@@ -717,13 +714,9 @@ def _copy_text(table: _CopyTable, text: bytes) -> None:
         copy.write(text)
 
 
-# A batch's values as one query parameter. psycopg adapts a list value by value (about 4 µs each, in
-# this process, which stores every batch); a JSON array is serialised at once.
+# A batch's values as one query parameter (`core.lookups.json_array`, as `__among` sends them): psycopg
+# adapts a list value by value, about 4 µs each in this process, which stores every batch.
 _EACH = "jsonb_array_elements_text(%s::jsonb)"
-
-
-def _json_list(values: Iterable[str]) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
 
 
 @contextlib.contextmanager
