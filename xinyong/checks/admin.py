@@ -8,6 +8,7 @@ from xinyong.core import clock
 from xinyong.core.admin_base import ReadOnlyAdmin
 
 from .models import CheckBatch, Task
+from .selectors import overdue
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -19,7 +20,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(status=Task.Status.OPEN, due_on__lt=clock.today())
+            return queryset.filter(overdue(clock.today()))
         return queryset
 
 

@@ -7,6 +7,11 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from .models import Check, CheckBatch, Feedback, Task
 
 
+def overdue(today: dt.date) -> Q:
+    """Tasks still open past their due date."""
+    return Q(status=Task.Status.OPEN, due_on__lt=today)
+
+
 def entry_loop(entry_id: int, today: dt.date) -> list[dict]:
     """Per department, for one list entry: tasks pushed, closed, overdue; feedback given."""
     tasks = (
@@ -15,7 +20,7 @@ def entry_loop(entry_id: int, today: dt.date) -> list[dict]:
         .annotate(
             pushed=Count("id"),
             closed=Count("id", filter=Q(status=Task.Status.DONE)),
-            overdue=Count("id", filter=Q(status=Task.Status.OPEN, due_on__lt=today)),
+            overdue=Count("id", filter=overdue(today)),
         )
     )
     feedback = dict(Feedback.objects.filter(entry_id=entry_id).values_list("department__code").annotate(n=Count("id")))
@@ -84,7 +89,7 @@ def department_loop(start: dt.date, end: dt.date, today: dt.date) -> list[dict]:
     for item in tasks.values("department__code", "department__name").annotate(
         pushed=Count("id"),
         closed=Count("id", filter=Q(status=Task.Status.DONE)),
-        overdue=Count("id", filter=Q(status=Task.Status.OPEN, due_on__lt=today)),
+        overdue=Count("id", filter=overdue(today)),
     ):
         target = row(item["department__code"], item["department__name"])
         target.update(tasks_pushed=item["pushed"], tasks_closed=item["closed"], tasks_overdue=item["overdue"])
