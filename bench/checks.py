@@ -8,8 +8,9 @@
 - Single: `xinyong.checks.services.check(...)` (which also stores the check row) for random codes, half
   listed, interleaved with the baseline, a raw indexed lookup of the same code through a psycopg cursor
   (`SELECT id, name FROM subjects_subject WHERE key = %s`). Median and p99 of each.
-- Batch: `check_batch` of 10,000 codes (half listed), which stores the batch as one signed document before
-  it returns, against a raw `WHERE key = ANY(%s)` of the same codes.
+- Batch: `check_batch` of 10,000 codes (half listed), back to back, each stored as one signed document
+  behind its answer: codes per second up to the last batch committed, against a raw `WHERE key = ANY(%s)`
+  of the same codes.
 - HTTP: `xinyong serve --workers 2` (Granian WSGI) on a free loopback port, an implementer token, and a
   bounded asyncio keep-alive client: `POST /api/v1/checks` against `GET /api/v1/identifiers/{code}`.
 - The in-process part runs in a child process (this file with `--child`), so Django, the snapshot and
@@ -24,6 +25,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import signal
 import socket
 import statistics
@@ -67,7 +69,7 @@ SIZES = {
         "entries": 100_000,
         "singles": 2_000,
         "batch": 10_000,
-        "batch_repeats": 5,
+        "batch_repeats": 10,
         "http_seconds": 15.0,
         "http_max_requests": 200_000,
     },
@@ -372,17 +374,29 @@ def child(url: str, sizes: dict) -> dict:
 
     batch = check_codes(subjects, entries, sizes["batch"], salt=4)
     services.check_batch(actor=actor, department=department, subject_codes=batch[:500], matter=MATTER)  # warm-up
-    batch_times, batch_cpu_times, batch_raw_times, batch_floor_times = [], [], [], []
+    batch_raw_times, batch_floor_times = [], []
     for _ in range(sizes["batch_repeats"]):
         t0 = time.perf_counter()
         cursor.execute(RAW_BATCH, [batch])
         found = len(cursor.fetchall())
         batch_raw_times.append(time.perf_counter() - t0)
-        t0, cpu0 = time.perf_counter(), time.process_time()
+    # Back to back, as an implementer's system sends them; each batch is answered while the one before is
+    # stored behind it (services.BATCH_WRITER), so the throughput is taken up to the last one committed.
+    services.BATCH_WRITER.flush()
+    batch_times, batch_numbers, started, cpu0 = [], [], time.perf_counter(), time.process_time()
+    for _ in range(sizes["batch_repeats"]):
+        t0 = time.perf_counter()
         document = services.check_batch(actor=actor, department=department, subject_codes=batch, matter=MATTER)
-        batch_times.append(time.perf_counter() - t0)  # the batch document is stored and committed by now
-        batch_cpu_times.append(time.process_time() - cpu0)
-        # Storage floor: the batch's own stored row inserted again and committed (no lookup, no answers).
+        batch_times.append(time.perf_counter() - t0)
+        batch_numbers.append(document[:200])
+    services.BATCH_WRITER.flush()
+    batch_total, batch_cpu = time.perf_counter() - started, time.process_time() - cpu0
+    batch_numbers = [re.search(rb'"check_id":"(HB\w+)\d{4}"', head)[1].decode() for head in batch_numbers]
+    stored_batches = cursor.execute(
+        "SELECT count(*) FROM checks_checkbatch WHERE number = ANY(%s)", [batch_numbers]
+    ).fetchone()[0]
+    for _ in range(sizes["batch_repeats"]):
+        # Storage floor: a stored batch row inserted again and committed (no lookup, no answers).
         last = cursor.execute(
             f"SELECT {BATCH_FLOOR_COLUMNS} FROM checks_checkbatch WHERE number NOT LIKE 'FLOOR%%' "
             "ORDER BY id DESC LIMIT 1"
@@ -425,8 +439,10 @@ def child(url: str, sizes: dict) -> dict:
         "batch": {
             "codes": len(batch),
             "repeats": len(batch_times),
-            "check_seconds": statistics.median(batch_times),
-            "cpu_seconds": statistics.median(batch_cpu_times),
+            "check_seconds": batch_total / len(batch_times),
+            "call_seconds": statistics.median(batch_times),
+            "cpu_seconds": batch_cpu / len(batch_times),
+            "stored_batches": stored_batches,
             "raw_seconds": statistics.median(batch_raw_times),
             "floor_seconds": statistics.median(batch_floor_times),
             "results": batch_results,
@@ -738,9 +754,11 @@ def run(quick: bool = False):
             "repeats": batch["repeats"],
             "results": batch["results"],
             "check_batch_ms": round(batch["check_seconds"] * 1e3, 1),
+            "check_batch_call_ms": round(batch["call_seconds"] * 1e3, 1),
             "check_batch_cpu_ms": round(batch["cpu_seconds"] * 1e3, 1),
-            "meaning": "check_batch until it returns: answers made and the batch stored as one signed document, "
-            "committed",
+            "batches_stored": batch["stored_batches"],
+            "meaning": "check_batch back to back, each batch stored as one signed document behind its answer "
+            "(BATCH_WRITER): codes / time until the last batch is committed; call_ms: until check_batch returns",
             "raw_lookup_ms": round(batch["raw_seconds"] * 1e3, 1),
             "storage_floor_ms": round(batch["floor_seconds"] * 1e3, 1),
             "storage_floor_is": "psycopg INSERT + commit of the same stored batch row again",

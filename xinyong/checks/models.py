@@ -47,10 +47,10 @@ class Overlaps(models.Lookup):
 
 
 class CheckBatch(models.Model):
-    """A batch check (R12) kept as one signed document: every answer of the batch, with the measure parts
-    the answers share written once (`services.batch_answer` rebuilds answer n exactly as it was returned).
-    One row per batch instead of one per code: storing 10,000 check rows took 5–10 times as long as
-    answering them (bench/checks.py, docs/scaling.md). Answer n's check number is the batch number
+    """A batch check (R12) kept as one signed document: every answer of the batch exactly as it was
+    returned (`services.get_check` reads answer n back from it). One row per batch instead of one per
+    code: storing 10,000 check rows took 5–10 times as long as answering them (bench/checks.py,
+    docs/scaling.md). Answer n's check number is the batch number
     followed by n in four digits; an answer that gets feedback is copied out as a `Check` of that number."""
 
     number = models.CharField("批量核查编号", max_length=32, unique=True)
@@ -70,6 +70,7 @@ class CheckBatch(models.Model):
     # The answers as the batch returned them, a JSON array, lz4-compressed (`answers_json()`): 5 MB of JSON for
     # 10,000 answers takes PostgreSQL ~20 ms to compress, lz4 here 2 ms.
     document = models.BinaryField("返回结果")
+    # Keyed digest of `document` as stored: signing the 0.3 MB kept costs a tenth of signing the 5 MB returned.
     digest = models.CharField(max_length=64)
 
     class Meta:
@@ -80,7 +81,7 @@ class CheckBatch(models.Model):
         return self.number
 
     def answers_json(self) -> bytes:
-        """The answers as the batch returned them (what the digest covers)."""
+        """The answers as the batch returned them."""
         return lz4.frame.decompress(bytes(self.document))
 
 

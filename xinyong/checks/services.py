@@ -7,8 +7,10 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import lz4.frame
+import numpy as np
 import orjson
 import psycopg
 from django.conf import settings
@@ -29,7 +31,15 @@ from xinyong.core.pgcopy import copy_line, copy_sql
 from xinyong.subjects.selectors import key_for_identifier
 
 from . import engine
-from .directory import SubjectView, subject_json, subject_part
+from .directory import (
+    ID_SHAPED_ORGANISATION,
+    ORGANISATION,
+    Compact,
+    SubjectView,
+    record_kind,
+    subject_json,
+    subject_part,
+)
 from .models import Check, CheckBatch, Feedback, Task
 from .writer import make_writer
 
@@ -138,8 +148,13 @@ def _measure_answer(ref: _Ref | dict, measures) -> dict:
 
 
 def _source(list_type: str, entry_id: int | None, via_organisation: str | None, via_role: str | None) -> dict:
-    via = {"organisation": via_organisation, "role": via_role} if via_organisation else None
-    return {"list_type": list_type, "entry_id": None if entry_id is None else str(entry_id), "via": via}
+    entry = None if entry_id is None else str(entry_id)
+    return {"list_type": list_type, "entry_id": entry, "via": _via(via_organisation, via_role)}
+
+
+def _via(organisation: str | None, role: str | None) -> dict | None:
+    """An entry derived from an organisation's (R13): that organisation and the person's role in it."""
+    return {"organisation": organisation, "role": role} if organisation else None
 
 
 def _live_kind(ref: _Ref | dict, measures) -> str | None:
@@ -337,13 +352,14 @@ def _store_checks(rows: list[tuple]) -> None:
 WRITER = make_writer(_store_checks)
 
 
-def _taken_as_it_came(code: str, is_person: bool) -> bool:
-    """May the subject whose key is exactly this code answer for it, as `key_for_identifier` would find it?
-    Organisation keys are only ever made from codes it returned unchanged, and it is deterministic but
-    for one thing: a code shaped like an ID number becomes a valid ID number (and then names a person)
-    once its birth date is past. A code that cannot be a valid ID number is taken as it is (~1 µs here,
-    against ~25 µs for parsing it both ways). A person's key is a keyed hash, never a code to take."""
-    return not is_person and not may_be_resident_id(code)
+def _taken_as_it_came(code: str, kind: int) -> bool:
+    """May the subject whose key is exactly this code, of this `directory.record_kind`, answer for it, as
+    `key_for_identifier` would find it? Organisation keys are only ever made from codes it returned
+    unchanged, and it is deterministic but for one thing: a code shaped like an ID number becomes a valid
+    ID number (and then names a person) once its birth date is past; the directory marks the few keys of
+    that shape, and only those are tested against today (~1 µs, against ~25 µs for parsing a code both
+    ways). A person's key is a keyed hash, never a code to take."""
+    return kind == ORGANISATION or (kind == ID_SHAPED_ORGANISATION and not may_be_resident_id(code))
 
 
 def _resolve(codes: list[str], snapshot: engine.Snapshot) -> list[_Target]:
@@ -353,7 +369,7 @@ def _resolve(codes: list[str], snapshot: engine.Snapshot) -> list[_Target]:
     targets = []
     for code in codes:
         view = snapshot.directory.get(code)
-        targets.append(_Target(code, view if view and _taken_as_it_came(code, view.is_person) else None))
+        targets.append(_Target(code, view if view and _taken_as_it_came(code, record_kind(view)) else None))
     return _identify_others(targets, snapshot)
 
 
@@ -407,43 +423,121 @@ def check(*, actor: Actor, department: Department, subject_code: str, matter: st
 # ---- batches -----------------------------------------------------------------------------------
 # A batch answers in JSON made once: `check_batch` returns the JSON array of its answers, which is also
 # the stored document (models.CheckBatch) and, inside {"results": …}, the API's response. Each answer is
-# assembled from parts made once per batch (number, matter, time, each measure's static part) and the
-# directory's ready-made subject part; per answer, only what varies is serialised. Building and then
-# serialising a dict per answer took about twice as long (docs/scaling.md).
+# assembled from parts made once per catalog (`_BatchParts`: each measure's static part, and what a list
+# entry brings in the batch's matter, left open for its entry number) and the directory's ready-made
+# subject part; per answer, only what varies is written. Building and then serialising a dict per answer
+# took about twice as long, answering entry by entry from measure references about four times (docs/scaling.md).
+
+_SUSPENDED = {False: b',"suspended":false}', True: b',"suspended":true}'}
+
+
+def _literal(json: bytes) -> bytes:
+    """JSON to be %-formatted as part of a template: its own % signs kept."""
+    return json.replace(b"%", b"%%")
+
+
+class _EntryPart(NamedTuple):
+    """What one list entry in force brings to an answer in one matter: the JSON of its measures, a
+    template to fill with `fill` times the entry's number and its `via`, how many are in force, and the
+    result of an answer with this entry alone."""
+
+    template: bytes
+    fill: int
+    punishments: int
+    rewards: int
+    result: bytes
+
+
+def _result(punishments: int, rewards: int) -> bytes:
+    return b"restricted" if punishments else b"incentive" if rewards else b"clear"
+
+
+class _BatchParts:
+    """The parts of a batch's answers that depend on the catalog and the matter only."""
+
+    def __init__(self, plan: _Plan):
+        # Each measure's static part, left open for its source: {"code":…,…,"incentive_kind":…,"source":
+        self.measures = [orjson.dumps(m)[:-1] + b',"source":' for m in plan.measures]
+        kinds = [m["kind"] for m in plan.measures]
+        self.entries: dict[tuple[str, bool, bool], _EntryPart] = {}
+        for (list_type, person_level), indices in plan.of_list_type.items():
+            source = b'{"list_type":' + _literal(orjson.dumps(list_type)) + b',"entry_id":"%d","via":%s}'
+            for suspended in (False, True):
+                template = b",".join(_literal(self.measures[i]) + source + _SUSPENDED[suspended] for i in indices)
+                live = [] if suspended else [kinds[i] for i in indices]
+                punishments, rewards = live.count("punishment"), live.count("reward")
+                self.entries[(list_type, person_level, suspended)] = _EntryPart(
+                    template, len(indices), punishments, rewards, _result(punishments, rewards)
+                )
+
+    def of_kinds(self, list_types: list[str]) -> list[_EntryPart | None]:
+        """The part of an organisation's entry by its `engine.EntryTable` kind (list type index × 4 +
+        derived × 2 + under objection)."""
+        return [
+            self.entries.get((list_type, bool(flags & 2), bool(flags & 1)))
+            for list_type in list_types
+            for flags in range(4)
+        ]
 
 
 class _BatchJson:
     """The answers of one batch as JSON, and what the batch record counts of them."""
 
-    def __init__(self, number: str, matter: str, stamp: str, plan: _Plan):
+    def __init__(self, number: str, matter: str, stamp: str, parts: _BatchParts, today: dt.date):
         self._number = number.encode()
         self._context = b',"matter":' + orjson.dumps(matter) + b',"checked_at":' + orjson.dumps(stamp)
-        # Each measure's static part, left open for its source: {"code":…,…,"incentive_kind":…,"source":
-        self._measures = [orjson.dumps(m)[:-1] + b',"source":' for m in plan.measures]
+        self.parts, self.today = parts, today
         # Made once and filled per answer by %-formatting: a "%" in the matter code must stay literal.
         self._clear = b'{"check_id":"%s%%04d","subject":%%s%s,"result":"clear","measures":[]}' % (
             self._number,
-            self._context.replace(b"%", b"%%"),
+            _literal(self._context),
         )
-        self.counts = {result: 0 for result in Check.Result}
+        self.counts = {result.encode(): 0 for result in Check.Result}
         self.in_force = 0
 
     def clear(self, position: int, subject: bytes) -> bytes:
         """`answer` of a subject nothing applies to (most of a batch), from a template made once."""
-        self.counts[Check.Result.CLEAR] += 1
+        self.counts[b"clear"] += 1
         return self._clear % (position, subject)
 
+    def of_entries(self, position: int, subject: bytes, entries: list[engine.EntryView], person: bool) -> bytes:
+        """`answer` of a subject when nothing but its list entries can bring measures (`_Answerer.measures`
+        in that case), each entry's measures written from its `_EntryPart`."""
+        written, punishments, rewards = [], 0, 0
+        for entry in entries:
+            if not entry.in_force(self.today):
+                continue
+            derived = entry.via_organisation is not None
+            part = self.parts.entries.get((entry.list_type, person or derived, entry.under_objection))
+            if part is None:
+                continue
+            via = orjson.dumps(_via(entry.via_organisation, entry.via_role)) if derived else b"null"
+            written.append(part.template % ((entry.entry_id, via) * part.fill))
+            punishments += part.punishments
+            rewards += part.rewards
+        return self._written(
+            position, subject, _result(punishments, rewards), b",".join(written), punishments + rewards, b""
+        )
+
+    def of_entry(self, position: int, subject: bytes, part: _EntryPart, entry_id: int) -> bytes:
+        """`of_entries` of a subject with one entry in force, not derived: most listed subjects."""
+        measures = part.template % ((entry_id, b"null") * part.fill)
+        return self._written(position, subject, part.result, measures, part.punishments + part.rewards, b"")
+
     def answer(self, position: int, subject: bytes, result: str, refs, in_force: int, requirements) -> bytes:
+        measures = b",".join([self._measure(ref) for ref in refs])
+        extra = b',"requirements":' + _json(requirements) if requirements else b""
+        return self._written(position, subject, result.encode(), measures, in_force, extra)
+
+    def _written(self, position: int, subject: bytes, result: bytes, measures: bytes, in_force: int, extra: bytes):
         self.counts[result] += 1
         self.in_force += in_force
-        measures = b",".join([self._measure(ref) for ref in refs]) if refs else b""
-        extra = b',"requirements":' + _json(requirements) if requirements else b""
         return b'{"check_id":"%s%04d","subject":%s%s,"result":"%s","measures":[%s]%s}' % (
             self._number,
             position,
             subject,
             self._context,
-            result.encode(),
+            result,
             measures,
             extra,
         )
@@ -453,17 +547,16 @@ class _BatchJson:
             return _json(ref)
         index, list_type, entry_id, via_organisation, via_role, suspended = ref
         source = orjson.dumps(_source(list_type, entry_id, via_organisation, via_role))
-        return self._measures[index] + source + (b',"suspended":true}' if suspended else b',"suspended":false}')
+        return self.parts.measures[index] + source + _SUSPENDED[bool(suspended)]
 
 
 def _json(value) -> bytes:
     return orjson.dumps(value, default=_CANONICAL.default)
 
 
-@transaction.atomic
 def check_batch(*, actor: Actor, department: Department, subject_codes: list[str], matter: str) -> bytes:
     """Up to 10,000 subjects in one call: the answers as a JSON array in input order, an invalid code
-    answered in place. The batch is stored, as this very JSON with a keyed digest, before it returns."""
+    answered in place. The batch is stored, as this very JSON with a keyed digest, by `BATCH_WRITER`."""
     if not subject_codes:
         raise InvalidInput("subjects 不能为空", code="empty_batch")
     if len(subject_codes) > MAX_BATCH:
@@ -472,40 +565,52 @@ def check_batch(*, actor: Actor, department: Department, subject_codes: list[str
     _known_matter(matter, snapshot)
     answerer = _Answerer(snapshot, matter, now)
     number = _batch_number(now)
-    batch = _BatchJson(number, matter, timezone.localtime(now).isoformat(), answerer.plan)
+    parts = snapshot.memo(("batch parts", matter), lambda: _BatchParts(answerer.plan))
+    batch = _BatchJson(number, matter, timezone.localtime(now).isoformat(), parts, answerer.today)
     with collector_paused():
         answers, subject_ids = _answer_batch(subject_codes, snapshot, answerer, batch)
         document = b"[" + b",".join(answers) + b"]"
     answered = sum(batch.counts.values())
-    _store_batch(
+    record = CheckBatch(
         number=number,
         implementer=department,
         checked_by=actor.name,
         matter=matter,
         checked_at=now,
         checks=answered,
-        restricted=batch.counts[Check.Result.RESTRICTED],
-        incentive=batch.counts[Check.Result.INCENTIVE],
+        restricted=batch.counts[b"restricted"],
+        incentive=batch.counts[b"incentive"],
         measure_count=batch.in_force,
         subject_ids=subject_ids,
-        document=lz4.frame.compress(document),
-        digest=_digest(document),
     )
-    audit(
-        actor=actor,
-        action="check.batch",
-        object_type="check_batch",
-        object_id=number,
-        after={"matter": matter, "count": answered, "invalid": len(subject_codes) - answered},
-    )
+    BATCH_WRITER.submit([(record, document, actor, len(subject_codes) - answered)])
     return document
 
 
-def _store_batch(**fields) -> None:
+@transaction.atomic
+def _store_batches(items: list[tuple[CheckBatch, bytes, Actor, int]]) -> None:
+    """Each batch (record, its answers as returned, who checked, how many codes were invalid) compressed,
+    signed, inserted and audited."""
+    for record, document, actor, invalid in items:
+        record.document = lz4.frame.compress(document)
+        record.digest = _digest(record.document)
+        _insert_batch(record)
+        audit(
+            actor=actor,
+            action="check.batch",
+            object_type="check_batch",
+            object_id=record.number,
+            after={"matter": record.matter, "count": record.checks, "invalid": invalid},
+        )
+
+
+BATCH_WRITER = make_writer(_store_batches, max_pending=1, max_backlog=4)
+
+
+def _insert_batch(batch: CheckBatch) -> None:
     """Insert a batch row. On PostgreSQL with psycopg's server-side binding: Django's cursor binds on the
     client, writing the ~0.3 MB compressed document into the SQL text as hex (3 ms of this process's time
     against 1 ms)."""
-    batch = CheckBatch(**fields)
     if connection.vendor != "postgresql":
         batch.save()
         return
@@ -521,51 +626,94 @@ def _store_batch(**fields) -> None:
 
 def _answer_batch(codes: list[str], snapshot: engine.Snapshot, answerer: _Answerer, batch: _BatchJson):
     """(answer per code as JSON, subject id per code or 0)."""
-    subjects = _batch_subjects(codes, snapshot)
-    subject_ids = [_pk_of(found) for found in subjects]
-    answerer.prefetch_dishonesty(subject_ids)
-    entries, nothing_else = snapshot.entries, answerer.only_entries_apply()
-    answers = []
-    for position, (code, found) in enumerate(zip(codes, subjects, strict=True)):
-        if isinstance(found, _Target):
-            answer = _answer_target(position, found, answerer, batch)
-        elif nothing_else and found[0] not in entries:
-            answer = batch.clear(position, found[2])  # most codes of a batch
+    found, targets = _batch_subjects(codes, snapshot)
+    answerer.prefetch_dishonesty(found.pks)
+    if answerer.only_entries_apply():
+        answers = _answer_by_entries(found, snapshot, batch)
+    else:
+        answers = [
+            None if subject is None else _answer_found(position, pk, code, subject, answerer, batch)
+            for position, (code, pk, subject) in enumerate(zip(codes, found.pks, found.parts, strict=True))
+        ]
+    for position, target in targets.items():
+        answers[position] = _answer_target(position, target, answerer, batch)
+    return answers, found.pks
+
+
+def _answer_found(position: int, pk: int, code: str, subject: bytes, answerer: _Answerer, batch: _BatchJson):
+    view = _view_of_found(pk, code, subject)
+    return batch.answer(position, subject, *answerer.measures(view), answerer.requirements_of(view))
+
+
+# How `_answer_by_entries` answers a code (else: the kind of its one entry, `engine.EntryTable.kinds`).
+_CLEAR, _SEVERAL, _MOVED, _TARGET = -1, -2, -3, -4
+
+
+def _answer_by_entries(found: Compact, snapshot: engine.Snapshot, batch: _BatchJson) -> list[bytes | None]:
+    """The answers to the organisations found when only list entries can bring measures (most matters),
+    their entries looked up for all codes at once in the snapshot's `EntryTable`; None for the other codes."""
+    table = snapshot.entry_table()
+    parts = batch.parts.of_kinds(table.list_types)
+    routes, first, last = _entry_routes(found, table, parts, batch.today)
+    entry_ids = table.entry_ids[np.minimum(first, len(table.entry_ids) - 1)] if len(table.entry_ids) else first
+    answers: list[bytes | None] = []
+    for position, (route, subject, pk, entry_id, start, end) in enumerate(
+        zip(routes.tolist(), found.parts, found.pks, entry_ids.tolist(), first.tolist(), last.tolist(), strict=True)
+    ):
+        if route == _CLEAR:
+            answers.append(batch.clear(position, subject))
+        elif route >= 0:
+            answers.append(batch.of_entry(position, subject, parts[route], entry_id))
+        elif route == _SEVERAL:
+            answers.append(batch.of_entries(position, subject, table.views[start:end], person=False))
+        elif route == _MOVED:
+            answers.append(batch.of_entries(position, subject, snapshot.entries_of(pk), person=False))
         else:
-            pk, _, subject = found
-            view = _view_of_found(pk, code, subject, nothing_else)
-            answer = batch.answer(position, subject, *answerer.measures(view), answerer.requirements_of(view))
-        answers.append(answer)
-    return answers, subject_ids
+            answers.append(None)
+    return answers
 
 
-def _view_of_found(pk: int, code: str, subject: bytes, nothing_else: bool) -> SubjectView:
-    """The view `_Answerer` needs of an organisation the batch found: its name and shown code only when
-    another slice's measures or requirements may read them."""
-    if nothing_else:
-        return SubjectView(pk, code, "", code, False)
+def _entry_routes(found: Compact, table: engine.EntryTable, parts: list, today: dt.date):
+    """(route per code, and the first and last row of its subject's entries in the table)."""
+    pks = np.array(found.pks, dtype=np.int64)
+    first = np.searchsorted(table.subjects, pks, "left")
+    last = np.searchsorted(table.subjects, pks, "right")
+    routes = np.full(len(pks), _CLEAR)
+    if len(table.subjects):
+        only = np.minimum(first, len(table.subjects) - 1)  # the row of a subject's only entry
+        kinds, day = table.kinds[only], today.toordinal()
+        in_force = (table.starts[only] <= day) & (day <= table.ends[only])
+        brings = np.array([part is not None for part in parts], dtype=bool)[kinds]
+        routes = np.where((last - first == 1) & in_force & brings, kinds, _CLEAR)
+        routes[(last - first > 1) | ((last - first == 1) & (kinds & 2).astype(bool))] = _SEVERAL  # or derived
+    if table.moved:
+        routes[np.isin(pks, np.fromiter(table.moved, dtype=np.int64, count=len(table.moved)))] = _MOVED
+    routes[np.array([part is None for part in found.parts], dtype=bool)] = _TARGET
+    return routes, first, last
+
+
+def _view_of_found(pk: int, code: str, subject: bytes) -> SubjectView:
+    """The view `_Answerer` needs of an organisation the batch found (its name and shown code are read by
+    other slices' measures and requirements)."""
     shown = orjson.loads(subject)
     return SubjectView(pk, code, shown["name"], shown["code"], False)
 
 
-def _batch_subjects(codes: list[str], snapshot: engine.Snapshot) -> list:
-    """Per code: (subject id, False, subject part as JSON) of an organisation found by its code as it came
-    (see `_taken_as_it_came`; most codes), else the code identified as a `_Target`."""
-    compact = snapshot.directory.compact
-    found: list = [compact(code) for code in codes]
-    others = []
-    for position, (code, subject) in enumerate(zip(codes, found, strict=True)):
-        if subject is None or not _taken_as_it_came(code, subject[1]):
-            found[position] = _Target(code, None)
-            others.append(found[position])
-    _identify_others(others, snapshot)
-    return found
-
-
-def _pk_of(found) -> int:
-    if isinstance(found, _Target):
-        return found.subject.pk if found.subject else 0
-    return found[0]
+def _batch_subjects(codes: list[str], snapshot: engine.Snapshot) -> tuple[Compact, dict[int, _Target]]:
+    """The organisations found by their codes as they came (see `_taken_as_it_came`; most codes), and by
+    position every other code, identified as a `_Target` (its subject part in `Compact` then None and its
+    subject id that of the subject it identified, or 0)."""
+    found = snapshot.directory.compact_many(codes)
+    targets = {
+        position: _Target(code, None)
+        for position, (code, kind) in enumerate(zip(codes, found.kinds, strict=True))
+        if kind != ORGANISATION and not _taken_as_it_came(code, kind)
+    }
+    _identify_others(list(targets.values()), snapshot)
+    for position, target in targets.items():
+        found.pks[position] = target.subject.pk if target.subject else 0
+        found.parts[position] = None
+    return found, targets
 
 
 def _answer_target(position: int, target: _Target, answerer: _Answerer, batch: _BatchJson) -> bytes:
@@ -579,7 +727,9 @@ def _answer_target(position: int, target: _Target, answerer: _Answerer, batch: _
 
 def get_check(number: str, department: Department | None, *, any_department: bool = False) -> Check:
     """A check by its number; an answer of a batch comes as an unsaved `Check` until it gets feedback."""
-    WRITER.flush()  # a check answered by this process a moment ago may still wait in its queue
+    # A check answered by this process a moment ago may still wait in its queue.
+    WRITER.flush()
+    BATCH_WRITER.flush()
     found = Check.objects.select_related("implementer").filter(number=number).first() or _batch_check(number)
     if found is None:
         raise NotFound("核查记录不存在", code="check_not_found")
@@ -630,10 +780,9 @@ def verify(found: Check) -> bool:
     if found.batch_id is None:
         return True
     batch = found.batch
-    answers = batch.answers_json()
-    if not hmac.compare_digest(batch.digest, _digest(answers)):
+    if not hmac.compare_digest(batch.digest, _digest(bytes(batch.document))):
         return False
-    return orjson.loads(answers)[int(_BATCH_ITEM.fullmatch(found.number)[2])] == found.answer
+    return orjson.loads(batch.answers_json())[int(_BATCH_ITEM.fullmatch(found.number)[2])] == found.answer
 
 
 # ---- feedback ----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Check rows written behind the answer (R12 hot path, docs/scaling.md).
+"""Check rows and batches written behind the answer (R12 hot path, docs/scaling.md).
 
 Storing a check row alone costs a commit — a disk flush, 0.4–4 ms on these machines, ten to thirty times
 the in-memory answer. So with `XINYONG_CHECK_WRITE_DELAY_MS` > 0 a check only queues its row; a thread
@@ -9,6 +9,10 @@ milliseconds. A process that stops normally writes its queue first (`core.lifecy
 server workers when Granian stops them), and in this process `get_check` writes the queue first, so
 feedback right after a check always finds it. With 0 (tests, strict deployments) every check is stored
 before it is answered.
+
+A batch is one item of its own writer (services.BATCH_WRITER): written at once by the thread, while the
+next batch is answered (its ~15 ms of storing is PostgreSQL's work, on the other core), and at most a few
+wait: past `max_backlog` a batch is stored before it is answered.
 """
 
 import logging
@@ -32,8 +36,9 @@ IDLE_ROUNDS = 100
 
 
 class CheckWriter:
-    def __init__(self, store):
+    def __init__(self, store, max_pending: int = MAX_PENDING, max_backlog: int = MAX_BACKLOG):
         self._store = store  # callable(rows): writes check rows, all or none
+        self._max_pending, self._max_backlog = max_pending, max_backlog
         self._pending: list[tuple] = []
         self._lock = threading.Lock()
         self._flushing = threading.Lock()
@@ -43,14 +48,14 @@ class CheckWriter:
 
     def submit(self, rows: list[tuple]) -> None:
         delay_ms = settings.XINYONG_CHECK_WRITE_DELAY_MS
-        if delay_ms <= 0 or len(self._pending) >= MAX_BACKLOG:
+        if delay_ms <= 0 or len(self._pending) >= self._max_backlog:
             self._store(rows)
             return
         with self._lock:
             self._pending.extend(rows)
             waiting = len(self._pending)
             self._ensure_thread(delay_ms)
-        if waiting >= MAX_PENDING:
+        if waiting >= self._max_pending:
             self._wake.set()
 
     def pending(self) -> int:
@@ -96,7 +101,8 @@ class CheckWriter:
                     return
 
 
-def make_writer(store) -> CheckWriter:
-    writer = CheckWriter(store)
+def make_writer(store, **limits) -> CheckWriter:
+    """A writer of the items `store` takes: written together once `max_pending` wait, or after the delay."""
+    writer = CheckWriter(store, **limits)
     lifecycle.at_exit(writer.flush)  # on failure the hook runner logs it; the rows are lost with the process
     return writer

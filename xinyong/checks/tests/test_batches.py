@@ -209,3 +209,85 @@ def test_a_matter_code_with_a_percent_sign_is_answered_as_it_is(api, world):
     known, unknown = batch(api, world["finance"], [COMPANY, uscc(777)], matter="100%_check")
     assert known["matter"] == unknown["matter"] == "100%_check"
     assert known["result"] == "clear" and known["subject"]["known"] is True
+
+
+def test_a_measure_with_a_percent_sign_in_its_text_is_answered_as_it_is(api, world):
+    # A batch writes an entry's measures from a template made once: text of the catalog must stay literal.
+    from xinyong.checks import engine
+    from xinyong.measures.models import Measure
+
+    enter(api, world["court"])
+    measure = Measure.objects.get(code="court_restrict_procurement")
+    measure.name = "限制参与政府采购（100%财政资金项目）"
+    measure.save()
+    engine.SNAPSHOT.mark_stale()
+    [answer] = batch(api, world["finance"], [COMPANY])
+    alone = api.post("/checks", {"subject": COMPANY, "matter": PROCUREMENT}, token=world["finance"]).json()
+    assert answer["measures"][0]["name"] == "限制参与政府采购（100%财政资金项目）"
+    assert {**answer, "check_id": None} == {**alone, "check_id": None}
+
+
+@pytest.fixture
+def batch_writer(monkeypatch, settings):
+    """The batch writer as in production (answers before storing), its thread left out: tests flush."""
+    from xinyong.checks import services
+    from xinyong.checks.writer import CheckWriter
+
+    settings.XINYONG_CHECK_WRITE_DELAY_MS = 60_000
+    writer = CheckWriter(services._store_batches, max_pending=1, max_backlog=2)
+    monkeypatch.setattr(services, "BATCH_WRITER", writer)
+    monkeypatch.setattr(writer, "_ensure_thread", lambda delay_ms: None)
+    return writer
+
+
+def test_a_batch_stored_behind_its_answer_is_found_signed_and_audited_by_its_own_process(api, world, batch_writer):
+    enter(api, world["court"])
+    [answer] = batch(api, world["finance"], [COMPANY])
+    assert batch_writer.pending() == 1 and not CheckBatch.objects.exists()
+    read = api.get(f"/checks/{answer['check_id']}", token=world["finance"]).json()  # flushes first
+    assert batch_writer.pending() == 0 and read["genuine"] is True and read["answer"] == answer
+    stored = CheckBatch.objects.get()
+    assert AuditEvent.objects.get(action="check.batch").object_id == stored.number
+    assert (stored.checks, stored.restricted, stored.measure_count) == (1, 1, 1)
+
+
+def test_batches_waiting_past_the_backlog_are_stored_before_they_are_answered(api, world, batch_writer):
+    for _ in range(3):
+        batch(api, world["finance"], [COMPANY])
+    assert batch_writer.pending() == 2 and CheckBatch.objects.count() == 1  # the third could not wait
+    assert batch_writer.flush() == 2 and CheckBatch.objects.count() == 3
+
+
+def test_a_batch_follows_entries_changed_after_it_first_read_them(api, world, make_user, monkeypatch):
+    # A batch reads entries from the snapshot's arrays (engine.EntryTable), made once: entries changed
+    # since are read from the snapshot itself, and once many have changed the arrays are made again.
+    from xinyong.checks import engine
+
+    entry = enter(api, world["court"]).json()
+    second, later, several = uscc(621), uscc(622), uscc(623)
+    for code in (second, later, several):
+        body = {"code": code, "name": f"九江批量{code[-3:]}有限公司", "kind": "legal_person"}
+        assert api.post("/subjects", body, token=world["provider"]).status_code == 201
+    _, tax = make_user("initiator", department="SW", department_name="区税务局")
+    enter(api, world["court"], subject=several, document_number="（2025）赣0404执301号")
+    enter(api, tax, list_type="black_major_tax_violation", subject=several, document_number="九税稽罚〔2025〕3号")
+    enter(api, world["court"], subject=later, document_number="（2025）赣0404执302号", starts_on="2025-07-01")
+    codes = [COMPANY, second, later, several]
+
+    def compared():
+        answers = batch(api, world["finance"], codes)
+        for code, answer in zip(codes, answers, strict=True):
+            alone = api.post("/checks", {"subject": code, "matter": PROCUREMENT}, token=world["finance"]).json()
+            assert {**answer, "check_id": None} == {**alone, "check_id": None}, code
+        return [(answer["result"], len(answer["measures"])) for answer in answers]
+
+    assert compared()[:3] == [("restricted", 1), ("clear", 0), ("clear", 0)]  # not in force before July
+    assert compared()[3][0] == "restricted" and compared()[3][1] >= 2
+    revoked = {"reason": "已全部履行，法院撤销失信决定"}
+    assert api.post(f"/list-entries/{entry['id']}/revoke", revoked, token=world["court"]).status_code == 200
+    enter(api, world["court"], subject=second, document_number="（2025）赣0404执303号")
+    assert engine.SNAPSHOT.current().entry_table().moved  # both read from the snapshot, not the arrays
+    assert compared()[:2] == [("clear", 0), ("restricted", 1)]
+    monkeypatch.setattr(engine, "ENTRY_TABLE_MOVED_MAX", 0)
+    assert compared()[:2] == [("clear", 0), ("restricted", 1)]
+    assert not engine.SNAPSHOT.current().entry_table().moved  # made again

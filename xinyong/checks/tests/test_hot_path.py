@@ -8,7 +8,15 @@ import pytest
 from django.test import override_settings
 
 from xinyong.checks import engine, services
-from xinyong.checks.directory import SubjectDirectory, SubjectView
+from xinyong.checks.directory import (
+    ID_SHAPED_ORGANISATION,
+    ORGANISATION,
+    PERSON,
+    SubjectDirectory,
+    SubjectView,
+    record_kind,
+    subject_json,
+)
 from xinyong.checks.models import Check
 from xinyong.checks.writer import MAX_BACKLOG, CheckWriter
 from xinyong.core import clock
@@ -34,6 +42,54 @@ def test_directory_finds_every_loaded_subject_and_nothing_else():
     person = directory.get("Pabc")
     assert person.is_person and person.public_code == "3604**********1234" and person.name == "张三"
     assert directory.get(uscc(2001)) is None and directory.get("") is None
+
+
+def test_a_batch_finds_in_the_directory_exactly_what_one_by_one_look_ups_find():
+    id_shaped = resident_id(7, "19900101")  # an organisation's key with the shape of an ID number
+    loaded = [(n, uscc(n), "legal_person", uscc(n), "", f"九江测试{n}有限公司") for n in range(1, 2001)]
+    loaded += [
+        (5000, "Pabc", "natural_person", "", "3604**********1234", "张三"),
+        (5001, "九江码", "legal_person", "九江码", "", "非ASCII键"),
+        (5002, id_shaped, "legal_person", id_shaped, "", "形似身份证号的组织"),
+    ]
+    directory = SubjectDirectory(loaded)
+    directory.remember([SubjectView(pk=6000, key="NEW1", name="新主体", public_code="NEW1", is_person=False)])
+    keys = [uscc(n) for n in range(1, 2001, 7)] + ["Pabc", "九江码", id_shaped, "NEW1", uscc(3000), "", "X", uscc(5)]
+    found = directory.compact_many(keys)
+    for key, pk, kind, part in zip(keys, *found, strict=True):
+        view = directory.get(key)
+        if view is None:
+            assert (pk, kind, part) == (0, 0, None), key
+        else:
+            assert (pk, kind, part) == (view.pk, record_kind(view), subject_json(view)), key
+    kinds = dict(zip(keys, found.kinds, strict=True))
+    assert (kinds[uscc(5)], kinds["Pabc"], kinds[id_shaped]) == (ORGANISATION, PERSON, ID_SHAPED_ORGANISATION)
+    assert found.pks[keys.index("NEW1")] == 6000 and found.pks[keys.index("九江码")] == 5001
+
+
+class _Colliding(str):
+    """A key whose hash is that of every other: what two keys of the same hash would do."""
+
+    def __hash__(self):
+        return 42
+
+
+def test_a_batch_tells_apart_keys_of_the_same_hash():
+    loaded = [(n, uscc(n), "legal_person", uscc(n), "", f"公司{n}") for n in range(1, 50)]
+    loaded += [
+        (101, _Colliding("SAME-1"), "legal_person", "SAME-1", "", "甲"),
+        (102, _Colliding("SAME-2"), "legal_person", "SAME-2", "", "乙"),
+    ]
+    directory = SubjectDirectory(loaded)
+    found = directory.compact_many([_Colliding("SAME-2"), _Colliding("SAME-1"), _Colliding("SAME-3"), uscc(3)])
+    assert found.pks == [102, 101, 0, 3]
+    assert [directory.get(_Colliding(key)).pk for key in ("SAME-1", "SAME-2")] == [101, 102]
+
+
+def test_an_empty_directory_finds_only_what_it_was_told_later():
+    directory = SubjectDirectory([])
+    directory.remember([SubjectView(pk=1, key="K1", name="新主体", public_code="K1", is_person=False)])
+    assert directory.compact_many(["K1", "K2"]).pks == [1, 0]
 
 
 def test_directory_keeps_separators_in_names_and_prefers_what_it_was_told_later():
