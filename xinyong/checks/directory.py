@@ -144,7 +144,8 @@ class SubjectDirectory:
             kinds = self._bytes[rows[:, 3] - 2]
             kinds[missing] = 0
             blob = self._blob
-            parts = [blob[start:end] if end else None for start, end in rows[:, 3:].tolist()]
+            starts, ends = rows[:, 3].tolist(), rows[:, 4].tolist()
+            parts = [blob[start:end] if end else None for start, end in zip(starts, ends, strict=True)]
             compact = Compact(rows[:, 1].tolist(), kinds.tolist(), parts)
         for position, key in enumerate(keys) if self._overlay else ():
             view = self._overlay.get(key)
@@ -155,17 +156,21 @@ class SubjectDirectory:
 
     def _check_keys(self, keys: list[str], numbers: np.ndarray, rows: np.ndarray) -> None:
         """Keep in `numbers` (and `rows`) only the records whose key is the one looked up (the hash matched):
-        compared as arrays of bytes, key length by key length; a key of another shape, or another record of
-        the same hash (never seen, but possible), is looked up one by one."""
-        lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-        same = (numbers >= 0) & (rows[:, 3] - 3 - rows[:, 2] == lengths)  # characters = bytes when ASCII
-        if not "".join(keys).isascii():
-            same[:] = False
+        the keys' bytes compared with the records' as arrays, key length by key length; another record of
+        the same hash (never seen, but possible) is looked up one by one."""
+        joined = "".join(keys)
+        if joined.isascii():  # as codes are: a key's bytes are its characters
+            text, lengths = joined.encode(), np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+        else:
+            encoded = [key.encode() for key in keys]
+            text, lengths = b"".join(encoded), np.fromiter(map(len, encoded), dtype=np.int64, count=len(keys))
+        starts = np.cumsum(lengths) - lengths  # of each key in `text`
+        same = (numbers >= 0) & (rows[:, 3] - 3 - rows[:, 2] == lengths)
         for length in np.unique(lengths[same]).tolist():
             group = np.flatnonzero(same & (lengths == length))
-            wanted = np.frombuffer("".join([keys[n] for n in group.tolist()]).encode(), dtype=np.uint8)
-            stored = sliding_window_view(self._bytes, length)[rows[group, 2]]  # each key's bytes, as a row
-            same[group] = (stored == wanted.reshape(-1, length)).all(axis=1)
+            wanted = sliding_window_view(np.frombuffer(text, dtype=np.uint8), length)[starts[group]]
+            stored = sliding_window_view(self._bytes, length)[rows[group, 2]]
+            same[group] = (stored == wanted).all(axis=1)
         for position in np.flatnonzero((numbers >= 0) & ~same).tolist():
             key = keys[position]
             numbers[position] = number = self._find(key, key.encode() + _SEP_BYTE)

@@ -151,16 +151,17 @@ def _measure_views() -> dict[str, list[MeasureView]]:
 class EntryTable:
     """The active entries as arrays in subject order, as they were when it was made, so a batch finds the
     entries of all its subjects at once instead of one dictionary look-up (and its cache misses) a code.
-    Row n: `subjects[n]`, `entry_ids[n]`, `starts[n]`/`ends[n]` (date ordinals, no end = never) and
-    `kinds[n]` = list type index × 4 + derived × 2 + under objection; `views[n]` is its `EntryView`.
-    Subjects whose entries changed since are in `moved`: their entries are the snapshot's, not these."""
+    Row n: `entry_ids[n]`, `starts[n]`/`ends[n]` (date ordinals, no end = never) and `kinds[n]` = list
+    type index × 4 + derived × 2 + under objection; `views[n]` is its `EntryView`. Subject
+    `subjects[k]`'s rows are `offsets[k]` up to `offsets[k + 1]`. Subjects whose entries changed since
+    are in `moved`: their entries are the snapshot's, not these."""
 
     def __init__(self, entries: dict[int, list[EntryView]]):
-        rows = [(subject, view) for subject, views in sorted(entries.items()) for view in views]
-        self.list_types = sorted({view.list_type for _, view in rows})
+        self.views = [view for _, views in sorted(entries.items()) for view in views]
+        self.list_types = sorted({view.list_type for view in self.views})
         index = {code: n for n, code in enumerate(self.list_types)}
-        self.views = [view for _, view in rows]
-        self.subjects = np.array([subject for subject, _ in rows], dtype=np.int64)
+        self.subjects = np.array(sorted(entries), dtype=np.int64)
+        self.offsets = np.cumsum([0] + [len(entries[subject]) for subject in self.subjects.tolist()])
         self.entry_ids = np.array([view.entry_id for view in self.views], dtype=np.int64)
         self.starts = np.array([view.starts_on.toordinal() for view in self.views], dtype=np.int64)
         self.ends = np.array([view.ends_on.toordinal() if view.ends_on else _NEVER for view in self.views])

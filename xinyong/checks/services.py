@@ -437,11 +437,13 @@ def _literal(json: bytes) -> bytes:
 
 
 class _EntryPart(NamedTuple):
-    """What one list entry in force brings to an answer in one matter: the JSON of its measures, a
-    template to fill with `fill` times the entry's number and its `via`, how many are in force, and the
-    result of an answer with this entry alone."""
+    """What one list entry in force brings to an answer in one matter: the JSON of its measures, as a
+    template to fill with `fill` times the entry's number and its `via` (`plain`: with the entry's number
+    only, for an entry not derived from another), how many are in force, and the result of an answer with
+    this entry alone."""
 
     template: bytes
+    plain: bytes
     fill: int
     punishments: int
     rewards: int
@@ -461,13 +463,16 @@ class _BatchParts:
         kinds = [m["kind"] for m in plan.measures]
         self.entries: dict[tuple[str, bool, bool], _EntryPart] = {}
         for (list_type, person_level), indices in plan.of_list_type.items():
-            source = b'{"list_type":' + _literal(orjson.dumps(list_type)) + b',"entry_id":"%d","via":%s}'
+            source = b'{"list_type":' + _literal(orjson.dumps(list_type)) + b',"entry_id":"%d","via":'
             for suspended in (False, True):
-                template = b",".join(_literal(self.measures[i]) + source + _SUSPENDED[suspended] for i in indices)
+                template, plain = (
+                    b",".join(_literal(self.measures[i]) + source + via + _SUSPENDED[suspended] for i in indices)
+                    for via in (b"%s}", b"null}")
+                )
                 live = [] if suspended else [kinds[i] for i in indices]
                 punishments, rewards = live.count("punishment"), live.count("reward")
                 self.entries[(list_type, person_level, suspended)] = _EntryPart(
-                    template, len(indices), punishments, rewards, _result(punishments, rewards)
+                    template, plain, len(indices), punishments, rewards, _result(punishments, rewards)
                 )
 
     def of_kinds(self, list_types: list[str]) -> list[_EntryPart | None]:
@@ -487,18 +492,25 @@ class _BatchJson:
         self._number = number.encode()
         self._context = b',"matter":' + orjson.dumps(matter) + b',"checked_at":' + orjson.dumps(stamp)
         self.parts, self.today = parts, today
-        # Made once and filled per answer by %-formatting: a "%" in the matter code must stay literal.
-        self._clear = b'{"check_id":"%s%%04d","subject":%%s%s,"result":"clear","measures":[]}' % (
-            self._number,
-            _literal(self._context),
-        )
+        # Answers made once and filled by %-formatting with position and subject part (a "%" in the matter
+        # code stays literal): of a subject nothing applies to, most of a batch, and see `alone`.
+        self._open = b'{"check_id":"' + _literal(self._number) + b'%04d","subject":%s' + _literal(self._context)
+        self.clear = self._open + b',"result":"clear","measures":[]}'
         self.counts = {result.encode(): 0 for result in Check.Result}
         self.in_force = 0
 
-    def clear(self, position: int, subject: bytes) -> bytes:
-        """`answer` of a subject nothing applies to (most of a batch), from a template made once."""
-        self.counts[b"clear"] += 1
-        return self._clear % (position, subject)
+    def alone(self, parts: list[_EntryPart | None]) -> list[bytes | None]:
+        """Per part, the answer of an organisation whose only entry in force brings it (not derived): to
+        fill with position, subject part and the entry's number `fill` times."""
+        return [
+            part and self._open + b',"result":"' + part.result + b'","measures":[' + part.plain + b"]}"
+            for part in parts
+        ]
+
+    def tally(self, result: bytes, answers: int, in_force: int) -> None:
+        """Count answers written from `clear` or `alone` templates."""
+        self.counts[result] += answers
+        self.in_force += in_force
 
     def of_entries(self, position: int, subject: bytes, entries: list[engine.EntryView], person: bool) -> bytes:
         """`answer` of a subject when nothing but its list entries can bring measures (`_Answerer.measures`
@@ -518,11 +530,6 @@ class _BatchJson:
         return self._written(
             position, subject, _result(punishments, rewards), b",".join(written), punishments + rewards, b""
         )
-
-    def of_entry(self, position: int, subject: bytes, part: _EntryPart, entry_id: int) -> bytes:
-        """`of_entries` of a subject with one entry in force, not derived: most listed subjects."""
-        measures = part.template % ((entry_id, b"null") * part.fill)
-        return self._written(position, subject, part.result, measures, part.punishments + part.rewards, b"")
 
     def answer(self, position: int, subject: bytes, result: str, refs, in_force: int, requirements) -> bytes:
         measures = b",".join([self._measure(ref) for ref in refs])
@@ -655,15 +662,17 @@ def _answer_by_entries(found: Compact, snapshot: engine.Snapshot, batch: _BatchJ
     table = snapshot.entry_table()
     parts = batch.parts.of_kinds(table.list_types)
     routes, first, last = _entry_routes(found, table, parts, batch.today)
-    entry_ids = table.entry_ids[np.minimum(first, len(table.entry_ids) - 1)] if len(table.entry_ids) else first
+    _tally_templates(batch, routes, parts)
+    clear, alone, fills = batch.clear, batch.alone(parts), [part.fill if part else 0 for part in parts]
+    entry_ids = table.entry_ids[first] if len(table.entry_ids) else first
     answers: list[bytes | None] = []
     for position, (route, subject, pk, entry_id, start, end) in enumerate(
         zip(routes.tolist(), found.parts, found.pks, entry_ids.tolist(), first.tolist(), last.tolist(), strict=True)
     ):
         if route == _CLEAR:
-            answers.append(batch.clear(position, subject))
+            answers.append(clear % (position, subject))
         elif route >= 0:
-            answers.append(batch.of_entry(position, subject, parts[route], entry_id))
+            answers.append(alone[route] % ((position, subject) + (entry_id,) * fills[route]))
         elif route == _SEVERAL:
             answers.append(batch.of_entries(position, subject, table.views[start:end], person=False))
         elif route == _MOVED:
@@ -673,16 +682,26 @@ def _answer_by_entries(found: Compact, snapshot: engine.Snapshot, batch: _BatchJ
     return answers
 
 
+def _tally_templates(batch: _BatchJson, routes: np.ndarray, parts: list[_EntryPart | None]) -> None:
+    batch.tally(b"clear", int(np.count_nonzero(routes == _CLEAR)), 0)
+    kinds, answers = np.unique(routes[routes >= 0], return_counts=True)
+    for kind, count in zip(kinds.tolist(), answers.tolist(), strict=True):
+        part = parts[kind]
+        batch.tally(part.result, count, count * (part.punishments + part.rewards))
+
+
 def _entry_routes(found: Compact, table: engine.EntryTable, parts: list, today: dt.date):
-    """(route per code, and the first and last row of its subject's entries in the table)."""
+    """(route per code, and the first and last row of its subject's entries in the table: 0 and 0 when it
+    has none)."""
     pks = np.array(found.pks, dtype=np.int64)
-    first = np.searchsorted(table.subjects, pks, "left")
-    last = np.searchsorted(table.subjects, pks, "right")
+    first, last = np.zeros(len(pks), dtype=np.int64), np.zeros(len(pks), dtype=np.int64)
     routes = np.full(len(pks), _CLEAR)
     if len(table.subjects):
-        only = np.minimum(first, len(table.subjects) - 1)  # the row of a subject's only entry
-        kinds, day = table.kinds[only], today.toordinal()
-        in_force = (table.starts[only] <= day) & (day <= table.ends[only])
+        at = np.minimum(np.searchsorted(table.subjects, pks), len(table.subjects) - 1)
+        listed = table.subjects[at] == pks
+        first[listed], last[listed] = table.offsets[at[listed]], table.offsets[at[listed] + 1]
+        kinds, day = table.kinds[first], today.toordinal()  # of the first entry (row 0 for no entry: not used)
+        in_force = (table.starts[first] <= day) & (day <= table.ends[first])
         brings = np.array([part is not None for part in parts], dtype=bool)[kinds]
         routes = np.where((last - first == 1) & in_force & brings, kinds, _CLEAR)
         routes[(last - first > 1) | ((last - first == 1) & (kinds & 2).astype(bool))] = _SEVERAL  # or derived
@@ -704,10 +723,11 @@ def _batch_subjects(codes: list[str], snapshot: engine.Snapshot) -> tuple[Compac
     position every other code, identified as a `_Target` (its subject part in `Compact` then None and its
     subject id that of the subject it identified, or 0)."""
     found = snapshot.directory.compact_many(codes)
+    others = np.flatnonzero(np.array(found.kinds) != ORGANISATION).tolist()  # persons, ID-shaped, not found
     targets = {
-        position: _Target(code, None)
-        for position, (code, kind) in enumerate(zip(codes, found.kinds, strict=True))
-        if kind != ORGANISATION and not _taken_as_it_came(code, kind)
+        position: _Target(codes[position], None)
+        for position in others
+        if not _taken_as_it_came(codes[position], found.kinds[position])
     }
     _identify_others(list(targets.values()), snapshot)
     for position, target in targets.items():
