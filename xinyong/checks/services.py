@@ -683,6 +683,7 @@ def _answer_by_entries(found: Compact, snapshot: engine.Snapshot, batch: _BatchJ
 
 
 def _tally_templates(batch: _BatchJson, routes: np.ndarray, parts: list[_EntryPart | None]) -> None:
+    """Count the answers `_answer_by_entries` writes from templates, from their routes at once."""
     batch.tally(b"clear", int(np.count_nonzero(routes == _CLEAR)), 0)
     kinds, answers = np.unique(routes[routes >= 0], return_counts=True)
     for kind, count in zip(kinds.tolist(), answers.tolist(), strict=True):
