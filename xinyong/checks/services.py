@@ -664,21 +664,23 @@ def _answer_by_entries(found: Compact, snapshot: engine.Snapshot, batch: _BatchJ
     routes, first, last = _entry_routes(found, table, parts, batch.today)
     _tally_templates(batch, routes, parts)
     clear, alone, fills = batch.clear, batch.alone(parts), [part.fill if part else 0 for part in parts]
-    entry_ids = table.entry_ids[first] if len(table.entry_ids) else first
+    entry_ids = table.entry_ids[first].tolist() if len(table.entry_ids) else [0] * len(routes)
     answers: list[bytes | None] = []
-    for position, (route, subject, pk, entry_id, start, end) in enumerate(
-        zip(routes.tolist(), found.parts, found.pks, entry_ids.tolist(), first.tolist(), last.tolist(), strict=True)
-    ):
-        if route == _CLEAR:
-            answers.append(clear % (position, subject))
+    append, cleared = answers.append, _CLEAR  # the loop runs 10,000 times: locals
+    for position, (route, subject, entry_id) in enumerate(zip(routes.tolist(), found.parts, entry_ids, strict=True)):
+        if route == cleared:
+            append(clear % (position, subject))
         elif route >= 0:
-            answers.append(alone[route] % ((position, subject) + (entry_id,) * fills[route]))
+            fill = fills[route]
+            append(
+                alone[route] % ((position, subject, entry_id) if fill == 1 else (position, subject, *[entry_id] * fill))
+            )
         elif route == _SEVERAL:
-            answers.append(batch.of_entries(position, subject, table.views[start:end], person=False))
+            append(batch.of_entries(position, subject, table.views[first[position] : last[position]], person=False))
         elif route == _MOVED:
-            answers.append(batch.of_entries(position, subject, snapshot.entries_of(pk), person=False))
+            append(batch.of_entries(position, subject, snapshot.entries_of(found.pks[position]), person=False))
         else:
-            answers.append(None)
+            append(None)
     return answers
 
 
