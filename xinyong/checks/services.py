@@ -3,6 +3,7 @@ to the departments that must act on them."""
 
 import datetime as dt
 import hmac
+import logging
 import random
 import re
 from collections.abc import Callable
@@ -44,6 +45,7 @@ from .models import Check, CheckBatch, Feedback, Task
 from .writer import make_writer
 
 MAX_BATCH = 10_000
+logger = logging.getLogger("xinyong.checks")
 
 
 @dataclass(frozen=True)
@@ -345,11 +347,30 @@ def _store_checks(rows: list[tuple]) -> None:
             checks.append(Check(**{**signed, "answer": row[-1]}))  # the model holds the answer itself, not its text
         Check.objects.bulk_create(checks, batch_size=2000)
         return
-    with connection.cursor() as cursor, cursor.copy(copy_sql(connection, Check, _CHECK_ROW)) as copy:
+    # COPY's errors raised as Django's, as a Django cursor's are: the writer tells refusals apart by them.
+    copy_rows = copy_sql(connection, Check, _CHECK_ROW)
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(copy_rows) as copy:
         copy.write("".join(copy_line(_signed(row)) + "\n" for row in rows))
 
 
-WRITER = make_writer(_store_checks)
+def _set_aside_check(row: tuple, refused: Exception) -> None:
+    fields = dict(zip(_CHECK_ROW, row, strict=False))  # the row as queued: every column but the digest
+    _keep_unstored(row[0], orjson.dumps(fields, default=_CANONICAL.default), refused)
+
+
+def _keep_unstored(number: str, content: bytes, refused: Exception) -> None:
+    """A check or batch the database refused (`writer.py`): an error in the log, and what was answered kept
+    as a line of `unstored-checks.jsonl` in the data directory, to be looked into and stored by hand."""
+    path = settings.DATA_DIR / UNSTORED_FILE
+    logger.error("核查记录 %s 未能保存（%s），已另存于 %s", number, refused, path)
+    with open(path, "ab") as kept:
+        kept.write(
+            b'{"number":%s,"refused":%s,"content":%s}\n' % (orjson.dumps(number), orjson.dumps(str(refused)), content)
+        )
+
+
+UNSTORED_FILE = "unstored-checks.jsonl"
+WRITER = make_writer(_store_checks, _set_aside_check)
 
 
 def _taken_as_it_came(code: str, kind: int) -> bool:
@@ -611,7 +632,15 @@ def _store_batches(items: list[tuple[CheckBatch, bytes, Actor, int]]) -> None:
         )
 
 
-BATCH_WRITER = make_writer(_store_batches, max_pending=1, max_backlog=4)
+def _set_aside_batch(item: tuple[CheckBatch, bytes, Actor, int], refused: Exception) -> None:
+    record, document, actor, _ = item
+    fields = {name: getattr(record, name) for name in ("implementer_id", "checked_by", "matter", "checked_at")}
+    _keep_unstored(
+        record.number, orjson.dumps(fields, default=_CANONICAL.default)[:-1] + b',"answers":' + document + b"}", refused
+    )
+
+
+BATCH_WRITER = make_writer(_store_batches, _set_aside_batch, max_pending=1, max_backlog=4)
 
 
 def _insert_batch(batch: CheckBatch) -> None:
@@ -626,8 +655,9 @@ def _insert_batch(batch: CheckBatch) -> None:
     sql = f"INSERT INTO {CheckBatch._meta.db_table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
     values = [f.get_db_prep_save(getattr(batch, f.attname), connection) for f in columns]
     connection.ensure_connection()
-    # Django's connections make client-binding cursors; this one sends the values apart from the SQL.
-    with psycopg.Cursor(connection.connection) as cursor:
+    # Django's connections make client-binding cursors; this one sends the values apart from the SQL (its
+    # errors raised as Django's, as a Django cursor's are: the batch writer tells refusals apart by them).
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, values)
 
 

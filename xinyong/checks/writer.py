@@ -13,6 +13,12 @@ before it is answered.
 A batch is one item of its own writer (services.BATCH_WRITER): written at once by the thread, while the
 next batch is answered (its ~15 ms of storing is PostgreSQL's work, on the other core), and at most a few
 wait: past `max_backlog` a batch is stored before it is answered.
+
+An item the database refuses for what it is (integrity or data error, e.g. a check number taken twice) would
+otherwise fail every later write of the queue, and every `get_check` of the process with it: the items are
+then written one by one and a refused one is set aside (`set_aside`: logged as an error and kept in a file of
+the data directory, to be looked into), never silently dropped. Other failures (the database unreachable)
+leave every item queued for the next try.
 """
 
 import logging
@@ -20,7 +26,7 @@ import os
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import DataError, IntegrityError, close_old_connections
 
 from xinyong.core import lifecycle
 
@@ -35,9 +41,13 @@ MAX_BACKLOG = 200_000
 IDLE_ROUNDS = 100
 
 
+_REFUSED = (DataError, IntegrityError)
+
+
 class CheckWriter:
-    def __init__(self, store, max_pending: int = MAX_PENDING, max_backlog: int = MAX_BACKLOG):
+    def __init__(self, store, set_aside, max_pending: int = MAX_PENDING, max_backlog: int = MAX_BACKLOG):
         self._store = store  # callable(rows): writes check rows, all or none
+        self._set_aside = set_aside  # callable(row, error): keeps a row the database refused
         self._max_pending, self._max_backlog = max_pending, max_backlog
         self._pending: list[tuple] = []
         self._lock = threading.Lock()
@@ -62,8 +72,9 @@ class CheckWriter:
         return len(self._pending)
 
     def flush(self) -> int:
-        """Write what waits, in the calling thread; returns how many rows. On failure the rows go back
-        to the front of the queue (the next flush tries again) and the error is raised."""
+        """Write what waits, in the calling thread; returns how many rows were stored. A row the database
+        refuses is set aside; on any other failure the rows go back to the front of the queue (the next
+        flush tries again) and the error is raised."""
         with self._flushing:
             with self._lock:
                 rows, self._pending = self._pending, []
@@ -71,11 +82,30 @@ class CheckWriter:
                 return 0
             try:
                 self._store(rows)
+            except _REFUSED:
+                return self._store_one_by_one(rows)
             except Exception:
-                with self._lock:
-                    self._pending[:0] = rows
+                self._put_back(rows)
                 raise
             return len(rows)
+
+    def _store_one_by_one(self, rows: list) -> int:
+        stored = 0
+        for position, row in enumerate(rows):
+            try:
+                self._store([row])
+            except _REFUSED as refused:
+                self._set_aside(row, refused)
+                continue
+            except Exception:
+                self._put_back(rows[position:])
+                raise
+            stored += 1
+        return stored
+
+    def _put_back(self, rows: list) -> None:
+        with self._lock:
+            self._pending[:0] = rows
 
     def _ensure_thread(self, delay_ms: int) -> None:
         """Under `_lock`: the thread runs whenever rows wait."""
@@ -101,8 +131,8 @@ class CheckWriter:
                     return
 
 
-def make_writer(store, **limits) -> CheckWriter:
+def make_writer(store, set_aside, **limits) -> CheckWriter:
     """A writer of the items `store` takes: written together once `max_pending` wait, or after the delay."""
-    writer = CheckWriter(store, **limits)
+    writer = CheckWriter(store, set_aside, **limits)
     lifecycle.at_exit(writer.flush)  # on failure the hook runner logs it; the rows are lost with the process
     return writer

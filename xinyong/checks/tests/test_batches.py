@@ -234,7 +234,7 @@ def batch_writer(monkeypatch, settings):
     from xinyong.checks.writer import CheckWriter
 
     settings.XINYONG_CHECK_WRITE_DELAY_MS = 60_000
-    writer = CheckWriter(services._store_batches, max_pending=1, max_backlog=2)
+    writer = CheckWriter(services._store_batches, services._set_aside_batch, max_pending=1, max_backlog=2)
     monkeypatch.setattr(services, "BATCH_WRITER", writer)
     monkeypatch.setattr(writer, "_ensure_thread", lambda delay_ms: None)
     return writer
@@ -291,3 +291,18 @@ def test_a_batch_follows_entries_changed_after_it_first_read_them(api, world, ma
     monkeypatch.setattr(engine, "ENTRY_TABLE_MOVED_MAX", 0)
     assert compared()[:2] == [("clear", 0), ("restricted", 1)]
     assert not engine.SNAPSHOT.current().entry_table().moved  # made again
+
+
+def test_a_batch_the_database_refuses_is_kept_with_its_answers(api, world, batch_writer, settings, tmp_path):
+    from xinyong.checks import services
+
+    settings.DATA_DIR = tmp_path
+    [answer] = batch(api, world["finance"], [COMPANY])
+    batch(api, world["finance"], [uscc(777)])
+    taken = batch_writer._pending[0][0].number
+    batch_writer._pending[1][0].number = taken  # the second batch's number taken by the first
+    assert batch_writer.flush() == 1 and CheckBatch.objects.get().number == taken
+    [kept] = (tmp_path / services.UNSTORED_FILE).read_text(encoding="utf-8").splitlines()
+    kept = orjson.loads(kept)
+    assert kept["number"] == taken and kept["content"]["matter"] == PROCUREMENT
+    assert kept["content"]["answers"][0]["subject"]["code"] == uscc(777)

@@ -1,10 +1,12 @@
 """The check hot path without database round trips: the subject directory, its catch-up across
 processes, and check rows written behind the answer (writer.py)."""
 
+import json
 import threading
 import time
 
 import pytest
+from django.db import IntegrityError
 from django.test import override_settings
 
 from xinyong.checks import engine, services
@@ -159,7 +161,7 @@ def test_a_person_is_answered_with_the_masked_number(api, world):
 
 @override_settings(XINYONG_CHECK_WRITE_DELAY_MS=60_000)
 def test_a_deferred_check_is_stored_by_the_next_flush_and_found_by_its_own_process(api, world, monkeypatch):
-    writer = CheckWriter(services._store_checks)
+    writer = CheckWriter(services._store_checks, services._set_aside_check)
     monkeypatch.setattr(services, "WRITER", writer)
     monkeypatch.setattr(writer, "_ensure_thread", lambda delay_ms: None)  # this test flushes by itself
     enter(api, world["court"])
@@ -178,7 +180,7 @@ def test_rows_of_a_failed_flush_wait_for_the_next_one_in_order(api, world, monke
             raise RuntimeError("数据库不可用")
         written.extend(batch)
 
-    writer = CheckWriter(store)
+    writer = CheckWriter(store, _refused_nothing)
     monkeypatch.setattr(writer, "_ensure_thread", lambda delay_ms: None)
     writer.submit([("a",), ("b",)])
     with pytest.raises(RuntimeError):
@@ -188,10 +190,49 @@ def test_rows_of_a_failed_flush_wait_for_the_next_one_in_order(api, world, monke
     assert writer.flush() == 3 and written == [("a",), ("b",), ("c",)]
 
 
+def _refused_nothing(row, refused):
+    raise AssertionError(f"{row} set aside: {refused}")
+
+
+@override_settings(XINYONG_CHECK_WRITE_DELAY_MS=60_000)
+def test_a_row_the_database_refuses_is_set_aside_and_the_others_are_stored(monkeypatch):
+    written, set_aside = [], []
+
+    def store(rows):
+        if any(row[0] == "bad" for row in rows):
+            raise IntegrityError("duplicate key value violates unique constraint")
+        written.extend(rows)
+
+    writer = CheckWriter(store, lambda row, refused: set_aside.append((row, str(refused))))
+    monkeypatch.setattr(writer, "_ensure_thread", lambda delay_ms: None)
+    writer.submit([("a",), ("bad",), ("c",)])
+    assert writer.flush() == 2 and written == [("a",), ("c",)] and writer.pending() == 0
+    assert set_aside == [(("bad",), "duplicate key value violates unique constraint")]
+
+
+def test_a_check_number_taken_twice_is_kept_aside_and_the_process_goes_on(api, world, monkeypatch, settings, tmp_path):
+    # The database refuses the second row (unique number): it is kept in a file, the first is stored, and
+    # reading checks, which writes the queue first, goes on working.
+    settings.XINYONG_CHECK_WRITE_DELAY_MS, settings.DATA_DIR = 60_000, tmp_path
+    writer = CheckWriter(services._store_checks, services._set_aside_check)
+    monkeypatch.setattr(services, "WRITER", writer)
+    monkeypatch.setattr(writer, "_ensure_thread", lambda delay_ms: None)
+    enter(api, world["court"])
+    first = check(api, world["finance"]).json()
+    check(api, world["finance"])
+    writer._pending[1] = (first["check_id"], *writer._pending[1][1:])
+    assert api.get(f"/checks/{first['check_id']}", token=world["finance"]).json()["genuine"] is True
+    assert writer.pending() == 0 and Check.objects.count() == 1
+    [kept] = (tmp_path / services.UNSTORED_FILE).read_text(encoding="utf-8").splitlines()
+    kept = json.loads(kept)
+    assert kept["number"] == first["check_id"] and kept["content"]["answer"]["result"] == "restricted"
+    assert kept["content"]["checked_by"] and "refused" in kept
+
+
 @override_settings(XINYONG_CHECK_WRITE_DELAY_MS=60_000)
 def test_a_backlog_makes_checks_store_their_own_rows(monkeypatch):
     written = []
-    writer = CheckWriter(written.extend)
+    writer = CheckWriter(written.extend, _refused_nothing)
     monkeypatch.setattr(writer, "_ensure_thread", lambda delay_ms: None)
     writer._pending = [("old",)] * MAX_BACKLOG
     writer.submit([("new",)])
@@ -200,7 +241,7 @@ def test_a_backlog_makes_checks_store_their_own_rows(monkeypatch):
 
 def test_the_writer_thread_writes_what_waits_without_being_asked():
     written = []
-    writer = CheckWriter(written.extend)
+    writer = CheckWriter(written.extend, _refused_nothing)
     with override_settings(XINYONG_CHECK_WRITE_DELAY_MS=1):
         writer.submit([("a",), ("b",)])
         assert _wait_for(lambda: len(written) == 2)
