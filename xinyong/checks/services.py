@@ -166,6 +166,11 @@ def _live_kind(ref: _Ref | dict, measures) -> str | None:
     return None if ref[5] else measures[ref[0]]["kind"]
 
 
+def _result(punishments: int, rewards: int) -> str:
+    """An answer's result from the measures in force it brings (counts, or whether there are any)."""
+    return Check.Result.RESTRICTED if punishments else Check.Result.INCENTIVE if rewards else Check.Result.CLEAR
+
+
 class _Answerer:
     """Answers in one business matter on one day from one snapshot (one check, or every code of a batch)."""
 
@@ -216,9 +221,7 @@ class _Answerer:
         if clean_rewards and not negative and self._clean(subject):
             refs.extend((index, NO_DISHONESTY, None, None, None, 0) for index in clean_rewards)
         live = [kind for ref in refs if (kind := _live_kind(ref, plan_measures))]
-        if "punishment" in live:
-            return Check.Result.RESTRICTED, refs, len(live)
-        return (Check.Result.INCENTIVE if "reward" in live else Check.Result.CLEAR), refs, len(live)
+        return _result("punishment" in live, "reward" in live), refs, len(live)
 
     def requirements_of(self, subject: SubjectView | None) -> list[dict]:
         return [r for requirement in self.requirements for r in requirement(subject, self.matter, self.today)]
@@ -471,10 +474,6 @@ class _EntryPart(NamedTuple):
     result: bytes
 
 
-def _result(punishments: int, rewards: int) -> bytes:
-    return b"restricted" if punishments else b"incentive" if rewards else b"clear"
-
-
 class _BatchParts:
     """The parts of a batch's answers that depend on the catalog and the matter only."""
 
@@ -493,7 +492,7 @@ class _BatchParts:
                 live = [] if suspended else [kinds[i] for i in indices]
                 punishments, rewards = live.count("punishment"), live.count("reward")
                 self.entries[(list_type, person_level, suspended)] = _EntryPart(
-                    template, plain, len(indices), punishments, rewards, _result(punishments, rewards)
+                    template, plain, len(indices), punishments, rewards, _result(punishments, rewards).encode()
                 )
 
     def of_kinds(self, list_types: list[str]) -> list[_EntryPart | None]:
@@ -510,13 +509,14 @@ class _BatchJson:
     """The answers of one batch as JSON, and what the batch record counts of them."""
 
     def __init__(self, number: str, matter: str, stamp: str, parts: _BatchParts, today: dt.date):
-        self._number = number.encode()
-        self._context = b',"matter":' + orjson.dumps(matter) + b',"checked_at":' + orjson.dumps(stamp)
+        context = b',"matter":' + orjson.dumps(matter) + b',"checked_at":' + orjson.dumps(stamp)
         self.parts, self.today = parts, today
-        # Answers made once and filled by %-formatting with position and subject part (a "%" in the matter
-        # code stays literal): of a subject nothing applies to, most of a batch, and see `alone`.
-        self._open = b'{"check_id":"' + _literal(self._number) + b'%04d","subject":%s' + _literal(self._context)
+        # Every answer is one of these, made once and filled by %-formatting from position and subject part
+        # on (a "%" in the matter code stays literal): `clear`, of a subject nothing applies to (most of a
+        # batch); `_any`, then result, measures and requirements; and see `alone`.
+        self._open = b'{"check_id":"' + _literal(number.encode()) + b'%04d","subject":%s' + _literal(context)
         self.clear = self._open + b',"result":"clear","measures":[]}'
+        self._any = self._open + b',"result":"%s","measures":[%s]%s}'
         self.counts = {result.encode(): 0 for result in Check.Result}
         self.in_force = 0
 
@@ -548,9 +548,8 @@ class _BatchJson:
             written.append(part.template % ((entry.entry_id, via) * part.fill))
             punishments += part.punishments
             rewards += part.rewards
-        return self._written(
-            position, subject, _result(punishments, rewards), b",".join(written), punishments + rewards, b""
-        )
+        result = _result(punishments, rewards).encode()
+        return self._written(position, subject, result, b",".join(written), punishments + rewards, b"")
 
     def answer(self, position: int, subject: bytes, result: str, refs, in_force: int, requirements) -> bytes:
         measures = b",".join([self._measure(ref) for ref in refs])
@@ -560,15 +559,7 @@ class _BatchJson:
     def _written(self, position: int, subject: bytes, result: bytes, measures: bytes, in_force: int, extra: bytes):
         self.counts[result] += 1
         self.in_force += in_force
-        return b'{"check_id":"%s%04d","subject":%s%s,"result":"%s","measures":[%s]%s}' % (
-            self._number,
-            position,
-            subject,
-            self._context,
-            result,
-            measures,
-            extra,
-        )
+        return self._any % (position, subject, result, measures, extra)
 
     def _measure(self, ref: _Ref | dict) -> bytes:
         if isinstance(ref, dict):
