@@ -4,6 +4,8 @@ import lz4.frame
 import orjson
 from django.db import models
 
+from xinyong.core.lookups import ValuesLookup, json_array
+
 
 class SubjectIdsField(models.Field):
     """The subject ids a batch answered for, so "who checked this subject lately" (R11) finds batches too:
@@ -21,7 +23,7 @@ class SubjectIdsField(models.Field):
         if connection.vendor == "postgresql":
             # An array literal: one string, not 10,000 parameters; written by orjson (0.1 ms against 1.5 ms).
             return "{" + orjson.dumps(value).decode()[1:-1] + "}"
-        return json.dumps(list(value))
+        return json_array(value)
 
     def from_db_value(self, value, expression, connection):
         if value is None or isinstance(value, list):
@@ -30,22 +32,20 @@ class SubjectIdsField(models.Field):
 
 
 @SubjectIdsField.register_lookup
-class Overlaps(models.Lookup):
+class Overlaps(ValuesLookup):
     lookup_name = "overlaps"
 
     def get_db_prep_lookup(self, value, connection):
         return "%s", [self.lhs.output_field.get_db_prep_value(value, connection)]
 
     def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} && {rhs}::bigint[]", [*lhs_params, *rhs_params]
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} && {rhs}::bigint[]", params
 
     def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
+        lhs, rhs, params = self._sides(compiler, connection)
         pairs = f"json_each({lhs}) AS ids JOIN json_each({rhs}) AS wanted ON ids.value = wanted.value"
-        return f"EXISTS (SELECT 1 FROM {pairs})", [*lhs_params, *rhs_params]
+        return f"EXISTS (SELECT 1 FROM {pairs})", params
 
 
 class CheckBatch(models.Model):

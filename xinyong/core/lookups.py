@@ -16,17 +16,26 @@ def json_array(values) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
-class Among(models.Lookup):
+def json_values(parameter: str = "%s") -> str:
+    """PostgreSQL: the values of a `json_array` parameter, as rows of text."""
+    return f"jsonb_array_elements_text({parameter}::jsonb)"
+
+
+class ValuesLookup(models.Lookup):
+    """A lookup whose right-hand side is many values in one parameter."""
+
+    def _sides(self, compiler, connection) -> tuple[str, str, list]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return lhs, rhs, [*lhs_params, *rhs_params]
+
+
+class Among(ValuesLookup):
     lookup_name = "among"
     prepare_rhs = False  # the values go to json.dumps as they are, not through CharField's to_python
 
     def get_db_prep_lookup(self, value, connection):
         return "%s", [json_array(value)]
-
-    def _sides(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return lhs, rhs, [*lhs_params, *rhs_params]
 
     def as_sql(self, compiler, connection):
         lhs, rhs, params = self._sides(compiler, connection)
@@ -34,7 +43,7 @@ class Among(models.Lookup):
 
     def as_postgresql(self, compiler, connection):
         lhs, rhs, params = self._sides(compiler, connection)
-        values = f"jsonb_array_elements_text({rhs}::jsonb)"
+        values = json_values(rhs)
         if isinstance(self.lhs.output_field, models.IntegerField):
             values += "::bigint"  # the array's values come out as text
         return f"{lhs} IN (SELECT {values})", params

@@ -51,7 +51,7 @@ from xinyong.catalog.schema import CompiledSchema
 from xinyong.catalog.selectors import get_category, schema_of
 from xinyong.core import bulk, clock
 from xinyong.core.errors import DomainError, Forbidden, InvalidInput, NotFound
-from xinyong.core.lookups import json_array
+from xinyong.core.lookups import json_array, json_values
 from xinyong.core.memory import collector_paused
 from xinyong.core.pgcopy import NULL, copy_line, copy_statement, copy_value, encode_json
 
@@ -716,7 +716,7 @@ def _copy_text(table: _CopyTable, text: bytes) -> None:
 
 # A batch's values as one query parameter (`core.lookups.json_array`, as `__among` sends them): psycopg
 # adapts a list value by value, about 4 µs each in this process, which stores every batch.
-_EACH = "jsonb_array_elements_text(%s::jsonb)"
+_EACH = json_values()
 
 
 @contextlib.contextmanager
