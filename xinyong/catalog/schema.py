@@ -227,18 +227,15 @@ class CompiledSchema:
             value = values.get(name)
             if type(value) is str:
                 value = value.strip()
-                if text_limit is not None:  # a text field: the stripped text itself, within its limit
-                    if not value:
-                        pass
-                    elif text_limit and len(value) > text_limit:
-                        errors.append(FieldError(name, f"{label}：{_too_long(text_limit, len(value))}"))
-                        continue
-                    else:
-                        clean[name] = value
-                        continue
             if value is None or value == "":
                 if required:
                     errors.append(FieldError(name, f"{label}为必填项"))
+                continue
+            if text_limit is not None and type(value) is str:  # a text field: the stripped text, within its limit
+                if text_limit and len(value) > text_limit:
+                    errors.append(FieldError(name, f"{label}：{_too_long(text_limit, len(value))}"))
+                else:
+                    clean[name] = value
                 continue
             try:
                 clean[name] = clean_field(value)
