@@ -62,8 +62,15 @@ def _unauthenticated(request, exc):
     return _error(request, 401, "unauthenticated", "缺少或无效的访问令牌（Authorization: Bearer <令牌>）")
 
 
+# django-ninja's own messages, in the language of every other error (it raises them as HttpError).
+NINJA_MESSAGES = {"Cannot parse request body": ("invalid_json", "请求体不是有效的 JSON，请检查格式和编码（UTF-8）")}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    for english, (code, message) in NINJA_MESSAGES.items():
+        if str(exc).startswith(english):
+            return _error(request, exc.status_code, code, message)
     return _error(request, exc.status_code, f"http_{exc.status_code}", str(exc))
 
 

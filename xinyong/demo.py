@@ -92,7 +92,7 @@ def _demo_user(username: str, department, roles: list[str]) -> DemoLogin:
             username=username,
             department=department,
             roles=roles,
-            is_staff=Role.CREDIT_OFFICE in roles,
+            is_staff=bool({Role.CREDIT_OFFICE, Role.AUDITOR} & set(roles)),
         )
     return _fresh_credentials(user, roles, department.name)
 

@@ -9,6 +9,7 @@ Failures are counted three ways, so that throttling cannot be turned against the
 """
 
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -47,6 +48,14 @@ class ThrottledModelBackend(ModelBackend):
             # This name from this address is cleared; the wider counts keep what others tried.
             cache.delete(_counters(username, request)[0][0])
         return user
+
+    # A user's roles grant their permissions (`Role.permissions`) the way groups do: ModelBackend's
+    # `_get_permissions` caches them per user, as it does a group's.
+    def get_group_permissions(self, user_obj, obj=None):
+        return {*super().get_group_permissions(user_obj, obj), *self._get_permissions(user_obj, obj, "role")}
+
+    def _get_role_permissions(self, user_obj):
+        return Permission.objects.filter(roles__users=user_obj)
 
 
 @receiver(user_login_failed)

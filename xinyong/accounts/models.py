@@ -51,6 +51,9 @@ class Role(models.Model):
     code = models.SlugField("角色编码", max_length=32, unique=True)
     name = models.CharField("角色名称", max_length=50)
     description = models.CharField("说明", max_length=200, blank=True)
+    # What holders of the role may see and do in the admin, as a group's permissions would (the
+    # authentication backend adds them); the defaults are seeded by migration 0005.
+    permissions = models.ManyToManyField("auth.Permission", verbose_name="后台权限", blank=True, related_name="roles")
 
     class Meta:
         verbose_name = verbose_name_plural = "角色"

@@ -1,9 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
-from django.utils.html import format_html_join
 
-from xinyong.audit.models import AuditEvent
 from xinyong.audit.services import Actor
+from xinyong.core.admin_base import audit_history
 from xinyong.core.errors import InvalidInput
 
 from . import services
@@ -65,9 +64,4 @@ class CategoryAdmin(admin.ModelAdmin):
 
     @admin.display(description="修改历史")
     def change_history(self, obj):
-        events = AuditEvent.objects.filter(object_type="category", object_id=obj.code).order_by("-id")[:20]
-        return format_html_join(
-            "\n",
-            "<div>{} {}（{}）</div>",
-            ((e.occurred_at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action) for e in events),
-        )
+        return audit_history("category", obj.code)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from xinyong.core.admin_base import AuditedAdmin
+
 from .models import CalendarDay, CalendarYear, Parameter
 
 
@@ -13,7 +15,8 @@ class CalendarDayInline(admin.TabularInline):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(AuditedAdmin):
+    audit_type = "calendar_year"
     list_display = ["year", "notice", "published_on", "holiday_count", "workday_count"]
     ordering = ["-year"]
     search_fields = ["notice", "note"]
@@ -32,6 +35,13 @@ class CalendarYearAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("days")
 
+    def audit_id(self, obj: CalendarYear) -> str:
+        return str(obj.year)
+
+    def snapshot(self, obj: CalendarYear) -> dict:
+        days = obj.days.order_by("date").values_list("date", "kind", "name") if obj.pk else []
+        return {**super().snapshot(obj), "days": [list(day) for day in days]}
+
     @admin.display(description="休息日数")
     def holiday_count(self, obj: CalendarYear) -> int:
         return sum(1 for day in obj.days.all() if day.kind == CalendarDay.Kind.HOLIDAY)
@@ -42,7 +52,8 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(Parameter)
-class ParameterAdmin(admin.ModelAdmin):
+class ParameterAdmin(AuditedAdmin):
+    audit_type = "parameter"
     list_display = ["code", "name", "value", "unit"]
     search_fields = ["code", "name"]
     readonly_fields = ["code"]

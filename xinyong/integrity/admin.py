@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from xinyong.audit.services import Actor
+from xinyong.core.admin_base import AuditedAdmin
 from xinyong.core.errors import DomainError
 from xinyong.measures.admin import AuditedCatalogAdmin
 
@@ -11,7 +12,8 @@ from .models import CreditAgency, NoticeRecipient, PublicAffiliation, ReportRequ
 
 
 @admin.register(CreditAgency)
-class CreditAgencyAdmin(admin.ModelAdmin):
+class CreditAgencyAdmin(AuditedAdmin):
+    audit_type = "credit_agency"
     list_display = ["subject", "kind", "qualification_number", "valid_from", "valid_to", "is_suspended"]
     list_filter = ["kind", "is_suspended"]
     search_fields = ["subject__name", "qualification_number"]
@@ -19,7 +21,8 @@ class CreditAgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThirdPartyReport)
-class ThirdPartyReportAdmin(admin.ModelAdmin):
+class ThirdPartyReportAdmin(AuditedAdmin):
+    audit_type = "third_party_report"
     list_display = ["number", "agency", "subject", "grade", "issued_on", "valid_until", "withdrawn_at"]
     search_fields = ["number", "subject__name"]
     readonly_fields = [
@@ -36,8 +39,10 @@ class ThirdPartyReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportRequirement)
-class ReportRequirementAdmin(admin.ModelAdmin):
+class ReportRequirementAdmin(AuditedAdmin):
     """The credit office decides which business matters need a third-party credit report."""
+
+    audit_type = "report_requirement"
 
     list_display = ["matter", "accepted_grades", "note"]
 

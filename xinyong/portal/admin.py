@@ -1,13 +1,15 @@
 from django.contrib import admin
 
-from xinyong.core.admin_base import ReadOnlyAdmin
+from xinyong.core.admin_base import AuditedAdmin, ReadOnlyAdmin
 
 from .models import IssuedReport, TypicalCase
 
 
 @admin.register(TypicalCase)
-class TypicalCaseAdmin(admin.ModelAdmin):
+class TypicalCaseAdmin(AuditedAdmin):
     """The credit office writes and publishes typical cases here; the portal shows the published ones."""
+
+    audit_type = "typical_case"
 
     list_display = ["title", "category", "date", "published", "updated_at"]
     list_filter = ["category", "published"]

@@ -1,25 +1,25 @@
 from django.contrib import admin
 
+from xinyong.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Relation, Subject, SubjectName
 
 
-class SubjectNameInline(admin.TabularInline):
+class SubjectNameInline(ReadOnlyInline):
     model = SubjectName
-    extra = 0
     readonly_fields = ["name", "valid_from", "valid_to"]
     exclude = ["search_name"]
 
 
-class RelationInline(admin.TabularInline):
+class RelationInline(ReadOnlyInline):
     model = Relation
     fk_name = "organisation"
-    extra = 0
     readonly_fields = ["member", "role", "valid_from", "valid_to"]
     exclude = ["created_at"]
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(ReadOnlyAdmin):
     """Read-only here: subjects change through the audited services (API, imports)."""
 
     list_display = ["name", "public_code", "kind", "status", "code_verified"]
@@ -38,9 +38,3 @@ class SubjectAdmin(admin.ModelAdmin):
     ]
     exclude = ["key", "id_encrypted", "search_name"]
     inlines = [SubjectNameInline, RelationInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD")

@@ -82,6 +82,18 @@ def test_every_problem_of_a_bad_record_is_reported_and_nothing_stored(api, scjg)
     assert not Record.objects.exists() and not Subject.objects.exists()
 
 
+def test_a_body_that_is_not_json_is_refused_in_chinese_and_nothing_stored(api, scjg):
+    token = scjg
+    for body in ['{"category": "admin_penalty", "fields": {', "\u6587\u4ef6".encode("gbk")]:
+        response = api.client.post(
+            "/api/v1/records", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert (error["code"], error["message"]) == ("invalid_json", "请求体不是有效的 JSON，请检查格式和编码（UTF-8）")
+    assert not Record.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "text"),
     [
