@@ -58,6 +58,10 @@ COMPANIES = [
 ]
 
 
+# Roles with pages in the admin (their permissions: accounts migration 0005).
+BACK_OFFICE_ROLES = {Role.CREDIT_OFFICE, Role.AUDITOR, Role.PROVIDER}
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
@@ -92,7 +96,7 @@ def _demo_user(username: str, department, roles: list[str]) -> DemoLogin:
             username=username,
             department=department,
             roles=roles,
-            is_staff=bool({Role.CREDIT_OFFICE, Role.AUDITOR} & set(roles)),
+            is_staff=bool(BACK_OFFICE_ROLES & set(roles)),
         )
     return _fresh_credentials(user, roles, department.name)
 

@@ -6,10 +6,6 @@ from xinyong.core import views as core_views
 from xinyong.integrity import views as integrity_views
 from xinyong.stats import views as stats_views
 
-admin.site.site_header = "信用平台管理后台"
-admin.site.site_title = "信用平台"
-admin.site.index_title = "信用办管理"
-
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/statistics/", stats_views.dashboard, name="statistics"),

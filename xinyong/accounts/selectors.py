@@ -14,6 +14,11 @@ def department_of(user: User) -> Department:
     return user.department
 
 
+def oversees(user: User) -> bool:
+    """The credit office and auditors (and superusers) see every department's work."""
+    return user.is_superuser or user.has_role(*OVERSEERS)
+
+
 def rows_visible_to(
     queryset: QuerySet, user: User, *, department_field: str, subject_field: str = "", overseers=OVERSEERS
 ) -> QuerySet:

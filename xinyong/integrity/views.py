@@ -4,7 +4,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from xinyong.accounts.models import Role
+from xinyong.accounts.selectors import oversees
 from xinyong.core import clock
 
 from .selectors import government_integrity
@@ -12,7 +12,7 @@ from .selectors import government_integrity
 
 @staff_member_required
 def government_integrity_page(request):
-    if not (request.user.is_superuser or request.user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR)):
+    if not oversees(request.user):
         raise PermissionDenied
     today = clock.today()
     return render(request, "integrity/government.html", {"bodies": government_integrity(today), "today": today})

@@ -930,6 +930,21 @@ def enqueue(job: ImportJob) -> None:
         process_import.enqueue(job.pk)
 
 
+def continue_job(job: ImportJob, *, actor: Actor) -> None:
+    """Queue an interrupted job again; `run_job` continues it from its `next_line`."""
+    if job.status != ImportJob.Status.FAILED:
+        return
+    with transaction.atomic():
+        audit(
+            actor=actor,
+            action="import.continue",
+            object_type="import_job",
+            object_id=job.pk,
+            after={"next_line": job.next_line, "processed": job.processed_rows},
+        )
+        process_import.enqueue(job.pk)
+
+
 # --- reading jobs ---------------------------------------------------------------------------------
 
 

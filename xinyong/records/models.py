@@ -19,12 +19,16 @@ class ImportJob(models.Model):
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
-    category = models.ForeignKey("catalog.Category", on_delete=models.PROTECT, related_name="import_jobs")
-    provider = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="import_jobs")
+    category = models.ForeignKey(
+        "catalog.Category", verbose_name="信息类别", on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    provider = models.ForeignKey(
+        "accounts.Department", verbose_name="提供部门", on_delete=models.PROTECT, related_name="import_jobs"
+    )
     created_by = models.CharField("提交人", max_length=150)
     file_name = models.CharField("文件名", max_length=255)
     file_path = models.CharField("存储路径", max_length=500)
-    file_sha256 = models.CharField(max_length=64, db_index=True)
+    file_sha256 = models.CharField("文件 SHA-256", max_length=64, db_index=True)
     file_format = models.CharField("格式", max_length=8)
     encoding = models.CharField("编码", max_length=16, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -55,7 +59,7 @@ class ImportJob(models.Model):
 
 
 class ImportRowError(models.Model):
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    job = models.ForeignKey(ImportJob, verbose_name="导入任务", on_delete=models.CASCADE, related_name="row_errors")
     line = models.PositiveIntegerField("行号")
     column = models.CharField("列", max_length=100, blank=True)
     reason = models.CharField("原因", max_length=500)
@@ -93,20 +97,32 @@ class Record(models.Model):
     # PostgreSQL spends on a row), for rows of small administrative tables that are never deleted but
     # through Django, whose collector applies PROTECT and SET_NULL itself. The subject keeps its constraint.
     category = models.ForeignKey(
-        "catalog.Category", on_delete=models.PROTECT, related_name="records", db_index=False, db_constraint=False
+        "catalog.Category",
+        verbose_name="信息类别",
+        on_delete=models.PROTECT,
+        related_name="records",
+        db_index=False,
+        db_constraint=False,
     )
-    subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="records", db_index=False)
+    subject = models.ForeignKey(
+        "subjects.Subject", verbose_name="信用主体", on_delete=models.PROTECT, related_name="records", db_index=False
+    )
     provider = models.ForeignKey(
-        "accounts.Department", on_delete=models.PROTECT, related_name="records", db_index=False, db_constraint=False
+        "accounts.Department",
+        verbose_name="提供部门",
+        on_delete=models.PROTECT,
+        related_name="records",
+        db_index=False,
+        db_constraint=False,
     )
     decision_number = models.CharField("文书号", max_length=100, blank=True)
     decision_date = models.DateField("决定日期", null=True, blank=True)
     fields = models.JSONField("字段")
     # Looked up among current records only: `record_current_content_unique` is its index.
-    content_hash = models.CharField(max_length=64)
+    content_hash = models.CharField("内容摘要", max_length=64)
     version = models.PositiveIntegerField("版本", default=1)
     supersedes = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+        "self", verbose_name="替代的版本", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     is_current = models.BooleanField("当前版本", default=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ACTIVE)
@@ -115,12 +131,18 @@ class Record(models.Model):
     received_by = models.CharField("报送人", max_length=150)
     received_at = models.DateTimeField("接收时间")
     import_job = models.ForeignKey(
-        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="records", db_constraint=False
+        ImportJob,
+        verbose_name="导入任务",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="records",
+        db_constraint=False,
     )
     source_line = models.PositiveIntegerField("文件行号", null=True, blank=True)
     raw = models.JSONField("原始报文（个人信息已脱敏）", null=True, blank=True)
     # Personal ID numbers found in the fields, encrypted; `fields` and `raw` hold them masked only.
-    personal_encrypted = models.TextField(blank=True)
+    personal_encrypted = models.TextField("个人信息密文", blank=True)
     # Double publicity (双公示): due by decision date + N working days; published when released.
     publish_due = models.DateField("应公示日期", null=True, blank=True)
     published_at = models.DateTimeField("公示时间", null=True, blank=True)
@@ -161,7 +183,7 @@ class Record(models.Model):
 class RecordEvent(models.Model):
     """Every status change of a record, so `as_of` can say what was public on a past date (R22 history)."""
 
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="events")
+    record = models.ForeignKey(Record, verbose_name="信用信息", on_delete=models.CASCADE, related_name="events")
     status = models.CharField("变更后状态", max_length=20, choices=Record.Status.choices)
     published = models.BooleanField("变更后是否公示")
     reason = models.CharField("原因", max_length=500, blank=True)

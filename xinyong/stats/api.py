@@ -1,6 +1,3 @@
-import re
-
-from django.http import HttpResponse
 from ninja import Query, Router, Schema
 
 from xinyong.accounts.auth import roles
@@ -13,10 +10,6 @@ from . import exports, selectors
 
 router = Router(tags=["跟踪问效"])
 READERS = roles(Role.CREDIT_OFFICE, Role.AUDITOR)
-FORMATS = {
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
-    "pdf": ("application/pdf", exports.to_pdf),
-}
 
 
 class MonthQuery(Schema):
@@ -32,13 +25,13 @@ def department_statistics(request, params: Query[PeriodQuery]):
 
 @router.get("/statistics/monthly", auth=READERS, summary="月度通报：各部门统计与工作滞后部门（json / xlsx / pdf）")
 def monthly_report(request, params: Query[MonthQuery]):
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", params.month):
+    if not selectors.MONTH.fullmatch(params.month):
         raise InvalidInput("month 格式应为 YYYY-MM", code="invalid_month")
-    if params.format not in ("json", *FORMATS):
+    if params.format not in ("json", *exports.FORMATS):
         raise InvalidInput("format 可选：json、xlsx、pdf", code="invalid_format")
     start, end = selectors.month_bounds(params.month)
     rows = selectors.department_statistics(start, end, clock.today())
-    title = f"{params.month[:4]}年{int(params.month[5:])}月社会信用体系建设跟踪问效通报"
+    title = selectors.report_title(start, end)
     if params.format == "json":
         return {
             "month": params.month,
@@ -46,7 +39,4 @@ def monthly_report(request, params: Query[MonthQuery]):
             "departments": rows,
             "lagging": [r["department"] for r in rows if r["lagging"]],
         }
-    content_type, render = FORMATS[params.format]
-    response = HttpResponse(render(rows, title), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="tracking-{params.month}.{params.format}"'
-    return response
+    return exports.download(rows, title, params.format, f"tracking-{params.month}")

@@ -2,6 +2,7 @@
 
 import io
 
+from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.lib import colors
@@ -85,3 +86,17 @@ def to_pdf(rows: list[dict], title: str) -> bytes:
     story.append(table)
     document.build(story)
     return out.getvalue()
+
+
+def download(rows: list[dict], title: str, file_format: str, file_name: str) -> HttpResponse:
+    """The report as a file to save (`file_format` one of FORMATS)."""
+    content_type, render = FORMATS[file_format]
+    response = HttpResponse(render(rows, title), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}.{file_format}"'
+    return response
+
+
+FORMATS = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
+    "pdf": ("application/pdf", to_pdf),
+}

@@ -2,6 +2,7 @@
 whether it closed its loops — computed from the same rows the rest of the platform keeps."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -111,6 +112,20 @@ def _mark_lagging(rows: list[dict]) -> None:
                 reasons.append(f"{row[key]['overdue_open']} 件{label}逾期未办结")
         row["lagging"] = bool(reasons)
         row["lagging_reasons"] = reasons
+
+
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def report_title(start: dt.date, end: dt.date) -> str:
+    """A calendar month is the monthly report (月度通报); any other period names its first and last day."""
+    if start.day == 1 and (start, end) == month_bounds(f"{start:%Y-%m}"):
+        return f"{start.year}年{start.month}月社会信用体系建设跟踪问效通报"
+    return f"{_chinese_date(start)}至{_chinese_date(end)}社会信用体系建设跟踪问效通报"
+
+
+def _chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:

@@ -1,28 +1,31 @@
-"""The credit office's dashboard (R28): this month's figures per department, lagging departments first."""
+"""The credit office's dashboard (R28): any period's figures per department, lagging departments first,
+and the same report as Excel or PDF for the browser's session (no API token needed)."""
 
-import re
+import datetime as dt
 
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from xinyong.accounts.models import Role
+from xinyong.accounts.selectors import oversees
 from xinyong.core import clock
 
-from . import selectors
+from . import exports, selectors
 
 
 @staff_member_required
 def dashboard(request):
-    if not (request.user.is_superuser or request.user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR)):
+    if not oversees(request.user):
         raise PermissionDenied
     today = clock.today()
-    month = request.GET.get("month", "")
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        month = today.strftime("%Y-%m")
-    start, end = selectors.month_bounds(month)
+    start, end, problem = _period(request.GET, today)
     rows = selectors.department_statistics(start, end, today)
     rows.sort(key=lambda r: (not r["lagging"], r["department"]))
+    title = selectors.report_title(start, end)
+    file_format = request.GET.get("format", "")
+    if file_format in exports.FORMATS and not problem:
+        return exports.download(rows, title, file_format, f"tracking-{start}-{end}")
     bars = [
         {
             "name": r["department_name"],
@@ -32,11 +35,39 @@ def dashboard(request):
         }
         for r in rows
     ]
-    return render(
-        request,
-        "stats/dashboard.html",
-        {"month": month, "rows": rows, "bars": bars, "lagging": [r for r in rows if r["lagging"]]},
-    )
+    context = {
+        **admin.site.each_context(request),
+        "title": title,  # the page's heading
+        "report_title": title,
+        "problem": problem,
+        "month": f"{start:%Y-%m}",
+        "start": start,
+        "end": end,
+        "rows": rows,
+        "bars": bars,
+        "lagging": [r for r in rows if r["lagging"]],
+    }
+    return render(request, "stats/dashboard.html", context)
+
+
+def _period(query, today: dt.date) -> tuple[dt.date, dt.date, str]:
+    """(start, end, problem): a month (`month=YYYY-MM`), any days (`start`, `end`), or this month. A
+    period that cannot be read falls back to this month and says why."""
+    this_month = selectors.month_bounds(f"{today:%Y-%m}")
+    if query.get("start") or query.get("end"):
+        try:
+            start, end = dt.date.fromisoformat(query.get("start", "")), dt.date.fromisoformat(query.get("end", ""))
+        except ValueError:
+            return (*this_month, "起止日期应为 YYYY-MM-DD 格式，已显示本月")
+        if end < start:
+            return (*this_month, "结束日期早于开始日期，已显示本月")
+        return start, end, ""
+    month = query.get("month", "")
+    if not month:
+        return (*this_month, "")
+    if not selectors.MONTH.fullmatch(month):
+        return (*this_month, "月份应为 YYYY-MM 格式，已显示本月")
+    return (*selectors.month_bounds(month), "")
 
 
 def _width(rate) -> int | None:

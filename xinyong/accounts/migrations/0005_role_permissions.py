@@ -1,6 +1,7 @@
 """Roles carry admin permissions (data the superuser edits under 角色), seeded here with the defaults:
 the credit office maintains the rules, the calendar, departments and accounts, and reads what services
-write; the auditor reads everything the admin shows and changes nothing."""
+write; the auditor reads everything the admin shows and changes nothing; a providing department uploads
+import files and reads its own jobs and records."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
@@ -38,6 +39,9 @@ CREDIT_OFFICE = {
             "audit.auditevent",
             "checks.task",
             "checks.checkbatch",
+            "records.record",
+            "records.recordevent",
+            "records.importjob",
             "django_tasks_database.dbtaskresult",
             "subjects.subject",
             "subjects.subjectname",
@@ -57,7 +61,13 @@ CREDIT_OFFICE = {
         VIEW,
     ),
 }
-DEFAULTS = {"credit_office": CREDIT_OFFICE, "auditor": dict.fromkeys(CREDIT_OFFICE, VIEW)}
+# A providing department uploads files and follows its own imports and records there.
+PROVIDER = {
+    "records.importjob": ("view", "add"),
+    "records.record": VIEW,
+    "records.recordevent": VIEW,
+}
+DEFAULTS = {"credit_office": CREDIT_OFFICE, "auditor": dict.fromkeys(CREDIT_OFFICE, VIEW), "provider": PROVIDER}
 
 
 def _permissions(apps, grants: dict[str, tuple[str, ...]]):
@@ -102,6 +112,7 @@ class Migration(migrations.Migration):
         ("lists", "0004_clean_record_members"),
         ("measures", "0002_default_catalog"),
         ("portal", "0002_report_validity"),
+        ("records", "0007_records_application_held_keys"),
         ("subjects", "0004_former_names_trigram"),
         ("supervision", "0003_government_commitments"),
     ]

@@ -182,3 +182,12 @@ def test_a_password_set_in_the_admin_is_audited(client, office, staff):
     assert response.status_code == 302, _errors(response)
     event = AuditEvent.objects.filter(action="user.password").latest("id")
     assert (event.object_id, event.actor) == (clerk.username, office.username)
+
+
+def test_the_home_page_leads_the_overseers_to_the_statistics_and_nobody_else(client, staff):
+    for roles, department, shown in [((Role.CREDIT_OFFICE,), "XYB", True), ((Role.PROVIDER,), "SCJG", False)]:
+        client.force_login(staff(*roles, department=department))
+        page = client.get(reverse("admin:index")).content.decode()
+        assert ('href="/admin/statistics/"' in page) is shown
+        assert ('href="/admin/government-integrity/"' in page) is shown
+        assert "信用平台管理后台" in page and "工作台" in page

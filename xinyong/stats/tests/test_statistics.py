@@ -1,7 +1,10 @@
 """Tracking statistics equal what the raw tables say (R28), and the monthly report names laggards."""
 
 import datetime as dt
+import io
+import re
 
+import openpyxl
 import pytest
 from django.db import connection
 
@@ -92,11 +95,64 @@ def test_monthly_report_names_lagging_departments_in_every_format(api, month):
         assert api.get("/statistics/monthly", token=month["market"], month="2025-02").status_code == 403
 
 
-def test_dashboard_for_the_credit_office(client, month, make_user):
+@pytest.fixture
+def office_browser(client, make_user):
     user, _ = make_user("credit_office", department="XYB")
     user.is_staff = True
     user.save()
     client.force_login(user)
+    return client
+
+
+def test_dashboard_for_the_credit_office(office_browser, month):
     with clock.frozen_at(TODAY):
-        page = client.get("/admin/statistics/", {"month": "2025-02"}).content.decode()
+        page = office_browser.get("/admin/statistics/", {"month": "2025-02"}).content.decode()
+    assert "2025年2月社会信用体系建设跟踪问效通报" in page and "信用平台管理后台" in page
     assert "工作滞后部门" in page and "区市场监管局" in page
+
+
+def test_dashboard_for_any_period_with_the_same_figures_as_the_api_and_downloads_in_the_session(
+    api, office_browser, month
+):
+    period = {"start": "2025-01-15", "end": "2025-02-28"}
+    with clock.frozen_at(TODAY):
+        response = office_browser.get("/admin/statistics/", period)
+        body = api.get("/statistics/departments", token=month["office"], **period).json()
+        xlsx = office_browser.get("/admin/statistics/", {**period, "format": "xlsx"})
+        pdf = office_browser.get("/admin/statistics/", {**period, "format": "pdf"})
+    page = response.content.decode()
+    assert "2025年1月15日至2025年2月28日社会信用体系建设跟踪问效通报" in page
+    market = next(r for r in body["departments"] if r["department"] == "SCJG")
+    shown = next(r for r in response.context["rows"] if r["department"] == "SCJG")
+    assert shown["publicity"] == market["publicity"] and shown["publicity"]["overdue"] == 1
+    [overdue_link] = re.findall(r'href="(/admin/records/record/\?publicity=overdue[^"]*)"', page)
+    with clock.frozen_at(TODAY):
+        listed = office_browser.get(overdue_link.replace("&amp;", "&")).context["cl"].result_list
+    assert [(r.provider.code, r.published_at) for r in listed] == [("SCJG", None)]
+    assert xlsx["Content-Disposition"] == 'attachment; filename="tracking-2025-01-15-2025-02-28.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["A1"].value == "2025年1月15日至2025年2月28日社会信用体系建设跟踪问效通报"
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ({"start": "2025-02-28", "end": "2025-01-01"}, "结束日期早于开始日期"),
+        ({"start": "2025-02-30", "end": "2025-03-01"}, "起止日期应为 YYYY-MM-DD 格式"),
+        ({"month": "2025-13"}, "月份应为 YYYY-MM 格式"),
+    ],
+)
+def test_a_period_that_cannot_be_read_shows_this_month_and_says_why(office_browser, query, problem):
+    with clock.frozen_at(TODAY):
+        response = office_browser.get("/admin/statistics/", {**query, "format": "xlsx"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert problem in response.content.decode() and "2025年2月社会信用体系建设跟踪问效通报" in response.content.decode()
+
+
+def test_the_dashboard_is_for_the_credit_office_and_auditors(client, make_user):
+    user, _ = make_user("provider", department="SCJG")
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    assert client.get("/admin/statistics/").status_code == 403

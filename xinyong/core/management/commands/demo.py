@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -33,6 +36,12 @@ class Command(BaseCommand):
             self.stdout.write(f"             API 令牌 {login.token}")
         if options["no_serve"]:
             return
-        self.stdout.write(f"按 Ctrl+C 停止服务。正在启动 {url} …")
+        self.stdout.write(f"按 Ctrl+C 停止服务。正在启动 {url} …（后台任务进程同时启动，处理上传的导入文件）")
         self.stdout.flush()
-        serve(host=options["host"], port=options["port"], workers=1, threads=4)
+        # Uploaded files are imported by the task worker; in production it is `xinyong worker` of its own.
+        worker = subprocess.Popen([sys.executable, "-m", "xinyong.cli", "worker"])
+        try:
+            serve(host=options["host"], port=options["port"], workers=1, threads=4)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
