@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_tasks",
-    "django_tasks_db",
+    "xinyong.core.admin_apps.TasksConfig",  # django_tasks_db
     "xinyong.core",
     "xinyong.accounts",
     "xinyong.audit",
