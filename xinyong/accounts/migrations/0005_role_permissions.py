@@ -42,6 +42,7 @@ CREDIT_OFFICE = {
             "records.record",
             "records.recordevent",
             "records.importjob",
+            "selfreports.selfreport",
             "django_tasks_database.dbtaskresult",
             "subjects.subject",
             "subjects.subjectname",
@@ -66,6 +67,7 @@ PROVIDER = {
     "records.importjob": ("view", "add"),
     "records.record": VIEW,
     "records.recordevent": VIEW,
+    "selfreports.selfreport": VIEW,  # the ones it is named to verify; verifying is the service's to allow
 }
 DEFAULTS = {"credit_office": CREDIT_OFFICE, "auditor": dict.fromkeys(CREDIT_OFFICE, VIEW), "provider": PROVIDER}
 
@@ -112,7 +114,8 @@ class Migration(migrations.Migration):
         ("lists", "0004_clean_record_members"),
         ("measures", "0002_default_catalog"),
         ("portal", "0002_report_validity"),
-        ("records", "0007_records_application_held_keys"),
+        ("records", "0008_verbose_names"),
+        ("selfreports", "0001_initial"),
         ("subjects", "0004_former_names_trigram"),
         ("supervision", "0003_government_commitments"),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_role_permissions'),
+        ('accounts', '0004_integrity_roles'),
         ('catalog', '0004_default_severity_rules'),
         ('records', '0007_records_application_held_keys'),
         ('subjects', '0004_former_names_trigram'),
