@@ -146,7 +146,24 @@ def _demo_company_account() -> DemoLogin:
     if user is None:
         user = accounts.create_user(actor=ACTOR, username="qiye", department=None, roles=[Role.SUBJECT])
         User.objects.filter(pk=user.pk).update(subject=company)
+        _self_report(User.objects.get(pk=user.pk))
     return _fresh_credentials(user, [Role.SUBJECT], company.name)
+
+
+def _self_report(user: User) -> None:
+    """An honour the company reported itself, waiting for the market regulator to verify it (R5)."""
+    from xinyong.selfreports import services as self_reports
+
+    self_reports.submit(
+        actor=Actor.of(user),
+        user=user,
+        kind="honour",
+        title="2025年度“守合同重信用”企业",
+        content="经九江市市场监督管理局公示，列入2025年度“守合同重信用”企业名单。",
+        evidence="市场监管局公示文件（九市监〔2025〕12号）",
+        verifier_code="SCJG",
+        commitment=True,
+    )
 
 
 def _public_sector() -> None:

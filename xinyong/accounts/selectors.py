@@ -22,10 +22,10 @@ def oversees(user: User) -> bool:
 def rows_visible_to(
     queryset: QuerySet, user: User, *, department_field: str, subject_field: str = "", overseers=OVERSEERS
 ) -> QuerySet:
-    """The rows a user may see (least privilege, R29): all of them for the overseeing roles (the credit
-    office, auditors); a subject's own account its own rows (where `subject_field` names them); anyone
-    else its department's rows (`department_field`), and nothing without a department."""
-    if user.has_role(*overseers):
+    """The rows a user may see (least privilege, R29): all of them for superusers and the overseeing roles
+    (the credit office, auditors); a subject's own account its own rows (where `subject_field` names them);
+    anyone else its department's rows (`department_field`), and nothing without a department."""
+    if user.is_superuser or user.has_role(*overseers):
         return queryset
     if subject_field and user.has_role(Role.SUBJECT) and user.subject_id:
         return queryset.filter(**{subject_field: user.subject_id})

@@ -84,10 +84,7 @@ class RecordAdmin(ReadOnlyAdmin):
         return lookup in self.LINKED_LOOKUPS or super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request):
-        records = super().get_queryset(request)
-        if request.user.is_superuser:
-            return records
-        return rows_visible_to(records, request.user, department_field="provider_id")
+        return rows_visible_to(super().get_queryset(request), request.user, department_field="provider_id")
 
     @admin.display(description="公示时间", ordering="published_at")
     def published_on(self, record: Record):
@@ -161,8 +158,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        jobs = super().get_queryset(request)
-        return jobs if request.user.is_superuser else imports.visible_jobs(request.user)
+        return imports.visible_jobs(request.user)
 
     def has_change_permission(self, request, obj=None):
         return False

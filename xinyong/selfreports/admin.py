@@ -52,8 +52,7 @@ class SelfReportAdmin(ReadOnlyAdmin):
     fields = readonly_fields
 
     def get_queryset(self, request):
-        reports = super().get_queryset(request)
-        return reports if request.user.is_superuser else services.visible_to(request.user)
+        return services.visible_to(request.user)
 
     def get_urls(self):
         review = path("<int:report_id>/review/", self.admin_site.admin_view(self.review_view), name="selfreport_review")

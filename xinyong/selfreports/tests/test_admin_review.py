@@ -7,7 +7,7 @@ from xinyong.audit.models import AuditEvent
 from xinyong.records.models import Record
 from xinyong.selfreports.models import SelfReport
 
-from .test_self_reports import company_token, submit  # noqa: F401  (fixture)
+from .test_self_reports import submit
 
 
 def _clerk(make_user, department: str):
@@ -22,7 +22,7 @@ def _review_url(report_id: int) -> str:
 
 
 def test_the_verifier_verifies_a_self_report_in_the_admin_and_it_becomes_a_record(
-    api, client, make_user, company_token  # noqa: F811
+    api, client, make_user, company_token
 ):
     clerk = _clerk(make_user, "SCJG")
     report_id = submit(api, company_token).json()["id"]
@@ -43,9 +43,7 @@ def test_the_verifier_verifies_a_self_report_in_the_admin_and_it_becomes_a_recor
     assert "该填报已处理" in again.content.decode() and Record.objects.count() == 1
 
 
-def test_a_rejection_needs_its_reason_and_another_department_cannot_decide(
-    api, client, make_user, company_token  # noqa: F811
-):
+def test_a_rejection_needs_its_reason_and_another_department_cannot_decide(api, client, make_user, company_token):
     verifier = _clerk(make_user, "SCJG")
     report_id = submit(api, company_token).json()["id"]
     client.force_login(_clerk(make_user, "FGW"))
