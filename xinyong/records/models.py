@@ -177,7 +177,7 @@ class Record(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category_id}:{self.decision_number or self.pk}"
+        return self.decision_number or f"信用信息 #{self.pk}"
 
 
 class RecordEvent(models.Model):
