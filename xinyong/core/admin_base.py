@@ -1,11 +1,15 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.timezone import localtime
 
 from xinyong.audit.models import AuditEvent
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
+from xinyong.core.errors import DomainError
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -116,3 +120,49 @@ def audit_history(object_type: str, object_id: str, latest: int = 20):
         "<div>{} {}（{}）</div>",
         ((localtime(e.occurred_at).strftime("%Y-%m-%d %H:%M"), e.actor, e.action) for e in events),
     )
+
+
+class _ReasonForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+    def __init__(self, *args, label: str, help_text: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label, self.fields["reason"].help_text = label, help_text
+
+
+def decision_page(
+    model_admin,
+    request,
+    obj,
+    *,
+    title: str,
+    details: list[tuple[str, str]],
+    buttons: list[tuple[str, str]],
+    decide,
+    reason_label: str,
+    reason_help: str,
+):
+    """A page for deciding about one row with a reason (verify or reject a self-report, withdraw a record):
+    the row's details, the reason, one button per outcome. `decide(button, reason)` calls the audited service
+    and returns what to tell the user; a DomainError it raises (not allowed, already done, reason missing) is
+    shown on the form and nothing changes."""
+    form = _ReasonForm(request.POST or None, label=reason_label, help_text=reason_help)
+    if request.method == "POST" and form.is_valid():
+        pressed = next((name for name, _ in buttons if name in request.POST), buttons[0][0])
+        try:
+            messages.success(request, decide(pressed, form.cleaned_data["reason"].strip()))
+        except DomainError as error:
+            form.add_error("reason", error.message)
+        else:
+            opts = model_admin.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.model._meta,
+        "original": obj,
+        "details": details,
+        "form": form,
+        "buttons": buttons,
+    }
+    return TemplateResponse(request, "admin/decision.html", context)

@@ -1,20 +1,22 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.http import StreamingHttpResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
+from xinyong.accounts.models import Role
 from xinyong.accounts.selectors import department_of, rows_visible_to
 from xinyong.audit.services import Actor
 from xinyong.catalog.models import Category
 from xinyong.core import clock
-from xinyong.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from xinyong.core.admin_base import ReadOnlyAdmin, ReadOnlyInline, decision_page
 from xinyong.core.errors import DomainError
 
-from . import imports
+from . import imports, services
 from .models import ImportJob, Record, RecordEvent
 
 
@@ -77,6 +79,8 @@ class RecordAdmin(ReadOnlyAdmin):
     exclude = ["personal_encrypted", "content_hash", "import_job"]
     inlines = [RecordEventInline]
 
+    actions = ["publish_records"]
+
     # The tracking dashboard links here by department code and decision-date period.
     LINKED_LOOKUPS = frozenset({"provider__code__exact", "decision_date__gte", "decision_date__lte"})
 
@@ -85,6 +89,74 @@ class RecordAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return rows_visible_to(super().get_queryset(request), request.user, department_field="provider_id")
+
+    def get_urls(self):
+        withdraw = path(
+            "<int:record_id>/withdraw/", self.admin_site.admin_view(self.withdraw_view), name="record_withdraw"
+        )
+        return [withdraw, *super().get_urls()]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "withdrawal"] if self.has_decide_permission(request) else fields
+
+    def has_decide_permission(self, request, obj=None) -> bool:
+        """Publishing and withdrawing are the providing department's (the service checks the record is its own)."""
+        return request.user.has_role(Role.PROVIDER) and request.user.department_id is not None
+
+    @admin.action(description="公示所选信息（暂缓公示的）", permissions=["decide"])
+    def publish_records(self, request, queryset):
+        actor, provider = Actor.of(request.user, channel="admin"), department_of(request.user)
+        published, refused = 0, []
+        for record in queryset.select_related("category"):
+            try:
+                services.publish_record(actor=actor, provider=provider, record_id=record.pk)
+                published += 1
+            except DomainError as error:
+                refused.append(f"{record}：{error.message}")
+        self.message_user(request, f"已公示 {published} 条信用信息")
+        if refused:
+            self.message_user(request, "以下信息未公示：" + "；".join(refused), level=messages.WARNING)
+
+    @admin.display(description="撤回")
+    def withdrawal(self, record: Record):
+        if record.status == Record.Status.REVOKED:
+            return f"已撤回：{record.status_reason}"
+        if not record.is_current:
+            return "—"
+        link = reverse("admin:record_withdraw", args=[record.pk])
+        return format_html('<a class="button" href="{}">决定被撤销或变更，撤回…</a>', link)
+
+    def withdraw_view(self, request, record_id: int):
+        record = self.get_queryset(request).filter(pk=record_id).first()
+        if record is None or not self.has_decide_permission(request, record):
+            messages.error(request, "只能撤回本部门报送的信用信息")
+            return redirect("admin:records_record_changelist")
+
+        def withdraw(button: str, reason: str) -> str:
+            actor = Actor.of(request.user, channel="admin")
+            services.withdraw_record(
+                actor=actor, provider=department_of(request.user), record_id=record.pk, reason=reason
+            )
+            return f"“{record}”已撤回，停止公示"
+
+        return decision_page(
+            self,
+            request,
+            record,
+            title=f"撤回信用信息：{record}",
+            details=[
+                ("信用主体", record.subject.name),
+                ("信息类别", record.category.name),
+                ("文书号", record.decision_number or "—"),
+                ("决定日期", str(record.decision_date or "—")),
+                ("状态", record.get_status_display()),
+            ],
+            buttons=[("_withdraw", "撤回")],
+            decide=withdraw,
+            reason_label="撤回理由",
+            reason_help="如“该处罚决定已被行政复议撤销”；理由记入信息的变更记录，信息不再公示。",
+        )
 
     @admin.display(description="公示时间", ordering="published_at")
     def published_on(self, record: Record):

@@ -1,26 +1,14 @@
-from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 
 from xinyong.audit.services import Actor
-from xinyong.core.admin_base import ReadOnlyAdmin
-from xinyong.core.errors import DomainError
+from xinyong.core.admin_base import ReadOnlyAdmin, decision_page
 
 from . import services
 from .models import SelfReport
-
-
-class ReviewForm(forms.Form):
-    reason = forms.CharField(
-        label="核实意见",
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="核实通过时可填写依据；不通过时必须说明理由，理由会告知填报的信用主体。",
-    )
 
 
 @admin.register(SelfReport)
@@ -71,29 +59,31 @@ class SelfReportAdmin(ReadOnlyAdmin):
         if report is None or not self.has_view_permission(request, report):
             messages.error(request, "自主填报信息不存在或无权查看")
             return redirect("admin:selfreports_selfreport_changelist")
-        form = ReviewForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                messages.success(request, self._decide(request, report, form.cleaned_data["reason"]))
-            except DomainError as error:
-                form.add_error("reason", error.message)
-            else:
-                return redirect("admin:selfreports_selfreport_change", report.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"核实自主填报：{report.title}",
-            "opts": self.model._meta,
-            "report": report,
-            "form": form,
-        }
-        return TemplateResponse(request, "selfreports/review.html", context)
 
-    @staticmethod
-    def _decide(request, report: SelfReport, reason: str) -> str:
-        """Verify or reject, as the button pressed says; the service checks who may and what is left to do."""
-        actor = Actor.of(request.user, channel="admin")
-        if "_verify" in request.POST:
-            services.verify(actor=actor, user=request.user, report_id=report.pk, note=reason)
-            return f"“{report.title}”已核实通过，已作为信用信息入库"
-        services.reject(actor=actor, user=request.user, report_id=report.pk, reason=reason)
-        return f"“{report.title}”未通过核实，理由已记录"
+        def decide(button: str, reason: str) -> str:
+            # The service checks who may decide and that the report still waits.
+            actor = Actor.of(request.user, channel="admin")
+            if button == "_verify":
+                services.verify(actor=actor, user=request.user, report_id=report.pk, note=reason)
+                return f"“{report.title}”已核实通过，已作为信用信息入库"
+            services.reject(actor=actor, user=request.user, report_id=report.pk, reason=reason)
+            return f"“{report.title}”未通过核实，理由已记录"
+
+        return decision_page(
+            self,
+            request,
+            report,
+            title=f"核实自主填报：{report.title}",
+            details=[
+                ("信用主体", report.subject.name),
+                ("类型", report.get_kind_display()),
+                ("内容", report.content),
+                ("证明材料说明", report.evidence or "—"),
+                ("真实性承诺", report.commitment),
+                ("填报人、时间", f"{report.submitted_by}，{localtime(report.submitted_at):%Y-%m-%d %H:%M}"),
+            ],
+            buttons=[("_verify", "核实通过"), ("_reject", "不通过")],
+            decide=decide,
+            reason_label="核实意见",
+            reason_help="核实通过时可填写依据；不通过时必须说明理由，理由会告知填报的信用主体。",
+        )

@@ -143,3 +143,50 @@ def test_records_are_browsed_by_double_publicity_state_as_the_tracking_figures_c
         listed = client.get(changelist, {"publicity": state}).context["cl"].result_list
         assert [str(r.decision_date) for r in listed] == [decided[state]]
         assert len(listed) == figures[state] == 1
+
+
+def test_a_provider_publishes_held_back_records_and_withdraws_a_revoked_decision_in_the_admin(
+    client, staff, api, make_user
+):
+    clerk = staff(Role.PROVIDER, department="SCJG")
+    _, token = make_user(Role.PROVIDER, department="SCJG")
+    for serial in (1, 2):
+        body = {"category": "admin_penalty", "fields": penalty(serial), "publish": False}
+        assert api.post("/records", body, token=token).status_code == 201
+    held, other = Record.objects.order_by("pk")
+    client.force_login(clerk)
+    changelist = reverse("admin:records_record_changelist")
+    response = client.post(changelist, {"action": "publish_records", "_selected_action": [held.pk]})
+    assert response.status_code == 302
+    held.refresh_from_db()
+    other.refresh_from_db()
+    assert held.published_at == clock.now() and other.published_at is None
+    assert AuditEvent.objects.filter(action="record.publish", object_id=str(held.pk), actor=clerk.username).exists()
+
+    withdraw_url = reverse("admin:record_withdraw", args=[held.pk])
+    assert withdraw_url in client.get(reverse("admin:records_record_change", args=[held.pk])).content.decode()
+    without_reason = client.post(withdraw_url, {"reason": "", "_withdraw": "撤回"})
+    assert "撤回须说明理由" in without_reason.content.decode()
+    assert client.post(withdraw_url, {"reason": "行政复议决定撤销", "_withdraw": "撤回"}).status_code == 302
+    held.refresh_from_db()
+    assert (held.status, held.status_reason) == (Record.Status.REVOKED, "行政复议决定撤销")
+    assert held.events.filter(status=Record.Status.REVOKED, actor=clerk.username).exists()
+
+
+def test_only_the_providing_department_publishes_or_withdraws(client, staff, api, make_user):
+    _, token = make_user(Role.PROVIDER, department="SCJG")
+    api.post("/records", {"category": "admin_penalty", "fields": penalty(1), "publish": False}, token=token)
+    record = Record.objects.get()
+    office, other_provider = staff(Role.CREDIT_OFFICE, department="XYB"), staff(Role.PROVIDER, department="FGW")
+    for user, offered, sees_it in [(office, False, True), (other_provider, True, False)]:
+        client.force_login(user)
+        changelist = client.get(reverse("admin:records_record_changelist"))
+        assert ('value="publish_records"' in changelist.content.decode()) is offered
+        assert (record in changelist.context["cl"].result_list) is sees_it
+        client.post(
+            reverse("admin:records_record_changelist"), {"action": "publish_records", "_selected_action": [record.pk]}
+        )
+        refused = client.post(reverse("admin:record_withdraw", args=[record.pk]), {"reason": "x", "_withdraw": "撤回"})
+        assert refused.status_code == 302
+        record.refresh_from_db()
+        assert (record.published_at, record.status) == (None, Record.Status.ACTIVE)
