@@ -76,7 +76,30 @@ class RecordAdmin(ReadOnlyAdmin):
     search_fields = ["decision_number", "subject__name", "subject__uscc"]
     show_full_result_count = False
     raw_id_fields = ["subject", "supersedes"]
-    exclude = ["personal_encrypted", "content_hash", "import_job"]
+    # What the decision says first, then its publication, then where it came from; never the ciphertext.
+    fields = [
+        "category",
+        "subject",
+        "provider",
+        "decision_number",
+        "decision_date",
+        "fields_table",
+        "status",
+        "status_reason",
+        "status_changed_at",
+        "publish_due",
+        "published_at",
+        "overdue_flagged_on",
+        "publication_ends_on",
+        "version",
+        "supersedes",
+        "is_current",
+        "channel",
+        "received_by",
+        "received_at",
+        "source_line",
+        "raw",
+    ]
     inlines = [RecordEventInline]
 
     actions = ["publish_records"]
@@ -96,9 +119,21 @@ class RecordAdmin(ReadOnlyAdmin):
         )
         return [withdraw, *super().get_urls()]
 
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "withdrawal"] if self.has_decide_permission(request) else self.fields
+
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        return [*fields, "withdrawal"] if self.has_decide_permission(request) else fields
+        return self.get_fields(request, obj)
+
+    @admin.display(description="字段")
+    def fields_table(self, record: Record):
+        """The record's fields under their catalog labels, in the catalog's order (personal numbers masked)."""
+        labels = {spec["name"]: spec.get("label", spec["name"]) for spec in record.category.fields}
+        names = [name for name in labels if name in record.fields] + [n for n in record.fields if n not in labels]
+        rows = format_html_join(
+            "", "<tr><th>{}</th><td>{}</td></tr>", ((labels.get(n, n), record.fields[n]) for n in names)
+        )
+        return format_html('<table class="record-fields">{}</table>', rows)
 
     def has_decide_permission(self, request, obj=None) -> bool:
         """Publishing and withdrawing are the providing department's (the service checks the record is its own)."""

@@ -164,7 +164,10 @@ def test_a_provider_publishes_held_back_records_and_withdraws_a_revoked_decision
     assert AuditEvent.objects.filter(action="record.publish", object_id=str(held.pk), actor=clerk.username).exists()
 
     withdraw_url = reverse("admin:record_withdraw", args=[held.pk])
-    assert withdraw_url in client.get(reverse("admin:records_record_change", args=[held.pk])).content.decode()
+    page = client.get(reverse("admin:records_record_change", args=[held.pk])).content.decode()
+    assert withdraw_url in page
+    label = next(spec["label"] for spec in held.category.fields if spec["name"] == "CF_WSH")
+    assert f"<tr><th>{label}</th><td>{held.fields['CF_WSH']}</td></tr>" in page  # fields under catalog labels
     without_reason = client.post(withdraw_url, {"reason": "", "_withdraw": "撤回"})
     assert "撤回须说明理由" in without_reason.content.decode()
     assert client.post(withdraw_url, {"reason": "行政复议决定撤销", "_withdraw": "撤回"}).status_code == 302
