@@ -14,9 +14,10 @@ def department_of(user: User) -> Department:
     return user.department
 
 
-def oversees(user: User) -> bool:
-    """The credit office and auditors (and superusers) see every department's work."""
-    return user.is_superuser or user.has_role(*OVERSEERS)
+def oversees(user: User, overseers=OVERSEERS) -> bool:
+    """Superusers and the overseeing roles (by default the credit office and auditors) see every
+    department's work."""
+    return user.is_superuser or user.has_role(*overseers)
 
 
 def rows_visible_to(
@@ -25,7 +26,7 @@ def rows_visible_to(
     """The rows a user may see (least privilege, R29): all of them for superusers and the overseeing roles
     (the credit office, auditors); a subject's own account its own rows (where `subject_field` names them);
     anyone else its department's rows (`department_field`), and nothing without a department."""
-    if user.is_superuser or user.has_role(*overseers):
+    if oversees(user, overseers):
         return queryset
     if subject_field and user.has_role(Role.SUBJECT) and user.subject_id:
         return queryset.filter(**{subject_field: user.subject_id})

@@ -37,8 +37,7 @@ def dashboard(request):
     ]
     context = {
         **admin.site.each_context(request),
-        "title": title,  # the page's heading
-        "report_title": title,
+        "title": title,  # the heading, and with the site's name the browser's title
         "problem": problem,
         "month": f"{start:%Y-%m}",
         "start": start,

@@ -87,6 +87,15 @@ def test_a_file_that_cannot_be_read_is_refused_on_the_form_and_nothing_is_kept(c
     assert not ImportJob.objects.exists()
 
 
+def test_a_file_over_the_upload_limit_is_refused_on_the_form(client, staff, tmp_path, settings):
+    settings.XINYONG_IMPORT_MAX_BYTES = 1024
+    client.force_login(staff(Role.PROVIDER, department="SCJG"))
+    response = _upload(client, write_csv(tmp_path / "big.csv", [penalty(n) for n in range(1, 20)]))
+    assert response.status_code == 200
+    assert "文件超过大小上限" in str(response.context["adminform"].form.non_field_errors())
+    assert not ImportJob.objects.exists()
+
+
 def test_a_clerk_sees_only_the_categories_it_provides_and_its_own_jobs(client, staff, tmp_path):
     licence = Category.objects.get(code="admin_licensing")
     licence.providers.set([staff(Role.PROVIDER, department="SW").department])

@@ -108,6 +108,7 @@ def test_dashboard_for_the_credit_office(office_browser, month):
     with clock.frozen_at(TODAY):
         page = office_browser.get("/admin/statistics/", {"month": "2025-02"}).content.decode()
     assert "2025年2月社会信用体系建设跟踪问效通报" in page and "信用平台管理后台" in page
+    assert "<title>2025年2月社会信用体系建设跟踪问效通报 | 信用平台</title>" in page
     assert "工作滞后部门" in page and "区市场监管局" in page
 
 
