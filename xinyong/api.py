@@ -105,6 +105,7 @@ ROUTER_MODULES = [
     "xinyong.lists.entries_api",
     "xinyong.measures.api",
     "xinyong.checks.api",
+    "xinyong.notices.api",
     "xinyong.rights.api",
     "xinyong.supervision.api",
     "xinyong.integrity.api",

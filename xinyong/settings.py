@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "xinyong.core",
     "xinyong.accounts",
     "xinyong.audit",
+    "xinyong.notices",
     "xinyong.subjects",
     "xinyong.catalog",
     "xinyong.records",

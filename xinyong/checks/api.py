@@ -6,26 +6,12 @@ from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
 from xinyong.accounts.selectors import department_of
 from xinyong.core import clock
-from xinyong.core.errors import InvalidInput
-from xinyong.core.pagination import paginate
 from xinyong.core.schemas import PeriodQuery
 
 from . import selectors, services
-from .models import Task
 
 router = Router(tags=["嵌入式核查"])
 IMPLEMENTER = roles(Role.IMPLEMENTER)
-# Tasks are a department's: pushed list changes, decisions owed, and notices of public-sector dishonesty
-# (R16), which reach audit offices, discipline and personnel departments too.
-TASK_ROLES = roles(
-    Role.IMPLEMENTER,
-    Role.INITIATOR,
-    Role.PROVIDER,
-    Role.CREDIT_OFFICE,
-    Role.AUDITOR,
-    Role.PERSONNEL,
-    Role.DISCIPLINE,
-)
 
 
 class CheckIn(Schema):
@@ -41,16 +27,6 @@ class BatchIn(Schema):
 class FeedbackIn(Schema):
     measure: str
     applied: bool
-    note: str = Field("", max_length=500)
-
-
-class TaskParams(Schema):
-    status: str = "open"
-    limit: int = 50
-    offset: int = 0
-
-
-class CloseIn(Schema):
     note: str = Field("", max_length=500)
 
 
@@ -119,60 +95,6 @@ def post_feedback(request, check_id: str, payload: FeedbackIn):
         "note": feedback.note,
         "given_at": feedback.given_at,
     }
-
-
-@router.get(
-    "/tasks",
-    auth=TASK_ROLES,
-    summary="推送给本部门的任务（名单变更、待办决定、失信通报）",
-)
-def list_tasks(request, params: Query[TaskParams]):
-    if params.status not in Task.Status.values:
-        raise InvalidInput(f"status 可选：{'、'.join(Task.Status.values)}", code="invalid_status")
-    tasks = (
-        Task.objects.filter(department=department_of(request.auth), status=params.status)
-        .select_related("entry__list_type", "entry__subject")
-        .order_by("due_on", "id")
-    )
-    page = paginate(tasks, limit=params.limit, offset=params.offset)
-    return page.body(_task_body)
-
-
-def _task_body(task: Task) -> dict:
-    entry = task.entry
-    return {
-        "id": task.pk,
-        "action": task.action,
-        "reason": task.reason,
-        "created_at": task.created_at,
-        "due_on": task.due_on,
-        "status": task.status,
-        "entry": {
-            "id": entry.pk,
-            "list_type": entry.list_type.code,
-            "list_type_name": entry.list_type.name,
-            "subject": {"code": entry.subject.public_code, "name": entry.subject.name},
-            "status": entry.status,
-            "starts_on": entry.starts_on,
-            "ends_on": entry.ends_on,
-        }
-        if entry
-        else None,
-        "objection": task.objection_id,
-        "repair": task.repair_id,
-    }
-
-
-@router.post(
-    "/tasks/{task_id}/close",
-    auth=TASK_ROLES,
-    summary="办结任务（如撤销、到期类通知）",
-)
-def close_task(request, task_id: int, payload: CloseIn):
-    task = services.close_task(
-        actor=request.actor, department=department_of(request.auth), task_id=task_id, note=payload.note
-    )
-    return {"id": task.pk, "status": task.status, "done_at": task.done_at}
 
 
 @router.get(

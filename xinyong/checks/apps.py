@@ -11,9 +11,14 @@ class ChecksConfig(AppConfig):
 
         from xinyong.lists.models import ListType
         from xinyong.measures.models import Measure, MeasureBasis
+        from xinyong.notices.services import ENTRY_RECIPIENTS
         from xinyong.subjects.models import Subject
 
         from .engine import note_catalog_change, note_subject_changes
+        from .services import push_recipients
+
+        if push_recipients not in ENTRY_RECIPIENTS:
+            ENTRY_RECIPIENTS.append(push_recipients)
 
         def catalog_changed(sender, **kwargs):
             # The credit office edited the measure catalog (admin): every process reloads it.

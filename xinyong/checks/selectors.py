@@ -4,25 +4,14 @@ import datetime as dt
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
 
-from .models import Check, CheckBatch, Feedback, Task
+from xinyong.notices.selectors import entry_counts, period_counts
 
-
-def overdue(today: dt.date) -> Q:
-    """Tasks still open past their due date."""
-    return Q(status=Task.Status.OPEN, due_on__lt=today)
+from .models import Check, CheckBatch, Feedback
 
 
 def entry_loop(entry_id: int, today: dt.date) -> list[dict]:
     """Per department, for one list entry: tasks pushed, closed, overdue; feedback given."""
-    tasks = (
-        Task.objects.filter(entry_id=entry_id)
-        .values("department__code", "department__name")
-        .annotate(
-            pushed=Count("id"),
-            closed=Count("id", filter=Q(status=Task.Status.DONE)),
-            overdue=Count("id", filter=overdue(today)),
-        )
-    )
+    tasks = entry_counts(entry_id, today)
     feedback = dict(Feedback.objects.filter(entry_id=entry_id).values_list("department__code").annotate(n=Count("id")))
     return [
         {
@@ -85,12 +74,7 @@ def department_loop(start: dt.date, end: dt.date, today: dt.date) -> list[dict]:
         target = row(item["department__code"], item["department__name"])
         target["feedback"] = item["n"]
         target["mean_feedback_hours"] = round(item["mean"].total_seconds() / 3600, 2) if item["mean"] else None
-    tasks = Task.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
-    for item in tasks.values("department__code", "department__name").annotate(
-        pushed=Count("id"),
-        closed=Count("id", filter=Q(status=Task.Status.DONE)),
-        overdue=Count("id", filter=overdue(today)),
-    ):
+    for item in period_counts(start, end, today):
         target = row(item["department__code"], item["department__name"])
         target.update(tasks_pushed=item["pushed"], tasks_closed=item["closed"], tasks_overdue=item["overdue"])
     for target in per_department.values():

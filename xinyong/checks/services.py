@@ -22,13 +22,14 @@ from django.utils import timezone
 from xinyong.accounts.models import Department
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
-from xinyong.core import calendar, clock, parameters
+from xinyong.core import clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.core.identifiers import IdentifierInfo, identify, may_be_resident_id
 from xinyong.core.masking import mask_id_number
 from xinyong.core.memory import collector_paused
 from xinyong.core.pgcopy import copy_line, copy_sql
+from xinyong.notices.services import close_entry_tasks
 from xinyong.subjects.selectors import key_for_identifier
 
 from . import engine
@@ -41,7 +42,7 @@ from .directory import (
     subject_json,
     subject_part,
 )
-from .models import Check, CheckBatch, Feedback, Task
+from .models import Check, CheckBatch, Feedback
 from .writer import make_writer
 
 MAX_BATCH = 10_000
@@ -64,10 +65,6 @@ class Extension:
 # matter has any). Both registered from AppConfig.ready().
 ANSWER_EXTENSIONS: list[Extension] = []
 ANSWER_REQUIREMENTS: list[Extension] = []
-# Other slices add notices to a list change (e.g. integrity, R16: a public body's superior and the audit
-# office, a public employee's employer and discipline bodies). Each callable gets (entry, action=,
-# derived=, due=) and returns unsaved Tasks; they are registered from AppConfig.ready().
-ENTRY_NOTICES: list = []
 NO_DISHONESTY = "no_dishonesty"  # the list type whose rewards apply to subjects with a clean record
 
 
@@ -859,8 +856,8 @@ def give_feedback(
         given_at=clock.now(),
     )
     if entry_id:
-        Task.objects.filter(department=department, entry_id=int(entry_id), status=Task.Status.OPEN).update(
-            status=Task.Status.DONE, done_at=feedback.given_at, done_note=f"已反馈核查 {number}"
+        close_entry_tasks(
+            department=department, entry_id=int(entry_id), at=feedback.given_at, note=f"已反馈核查 {number}"
         )
     audit(
         actor=actor,
@@ -873,37 +870,6 @@ def give_feedback(
 
 
 # ---- push (发起-响应) ----------------------------------------------------------------------------
-
-PUSH_REASONS = {
-    "publish": "名单发布，请在审批中落实相应措施",
-    "revoke": "名单撤销，请停止相应措施",
-    "expire": "惩戒期限届满，请停止相应措施",
-    "suspend": "异议处理中，相关措施暂停",
-    "resume": "异议未成立，相关措施恢复",
-    "objection": "信用主体提出异议，请在期限内核查处理",
-    "repair": "信用主体申请信用修复，请在期限内作出决定",
-}
-
-
-def open_decision_task(
-    department: Department, *, action: str, due_on: dt.date | None, objection=None, repair=None
-) -> Task:
-    """A decision the handling department owes a subject (objection, repair), with its deadline."""
-    return Task.objects.create(
-        department=department,
-        action=action,
-        reason=PUSH_REASONS[action],
-        created_at=clock.now(),
-        due_on=due_on,
-        objection=objection,
-        repair=repair,
-    )
-
-
-def close_decision_tasks(*, note: str, objection=None, repair=None) -> None:
-    tasks = Task.objects.filter(status=Task.Status.OPEN)
-    tasks = tasks.filter(objection=objection) if objection is not None else tasks.filter(repair=repair)
-    tasks.update(status=Task.Status.DONE, done_at=clock.now(), done_note=note[:500])
 
 
 def _implementing_codes(list_type_code: str) -> set[str]:
@@ -923,46 +889,11 @@ def _recent_checkers(subject_ids: list[int], today: dt.date) -> set[int]:
     return {*checks.values_list("implementer_id", flat=True), *batches.values_list("implementer_id", flat=True)}
 
 
-def feedback_due(today: dt.date) -> dt.date | None:
-    try:
-        return calendar.add_working_days(today, parameters.integer("feedback_working_days"))
-    except calendar.CalendarMissing:
-        return None  # the task stays open without a due date rather than getting a guessed one
-
-
-def push_entry_change(entry, *, action: str, derived=()) -> list[Task]:
-    """Tell every department concerned: implementers of the list type's measures, and departments that
-    checked the subject (or its persons) recently, so a change after their check is not missed."""
-    today = clock.today()
+def push_recipients(entry, derived, today: dt.date) -> set[int]:
+    """`notices.services.ENTRY_RECIPIENTS`: who hears of a list change — the implementers of the list type's
+    measures, and the departments that checked the subject (or its persons) recently."""
     subject_ids = [entry.subject_id, *(d.subject_id for d in derived)]
     departments = set(
         Department.objects.filter(code__in=_implementing_codes(entry.list_type.code)).values_list("pk", flat=True)
     )
-    departments |= _recent_checkers(subject_ids, today)
-    departments.discard(entry.initiator_id)
-    now, due = clock.now(), feedback_due(today)
-    tasks = [
-        Task(department_id=pk, entry=entry, action=action, reason=PUSH_REASONS[action], created_at=now, due_on=due)
-        for pk in sorted(departments)
-    ]
-    if action != "publish":
-        # Earlier open tasks about this entry (and the person entries derived from it) are overtaken.
-        Task.objects.filter(entry_id__in=[entry.pk, *(d.pk for d in derived)], status=Task.Status.OPEN).update(
-            status=Task.Status.DONE, done_at=now, done_note=f"已被后续变更（{action}）取代"
-        )
-    for notices in ENTRY_NOTICES:
-        tasks.extend(notices(entry, action=action, derived=derived, due=due))
-    Task.objects.bulk_create(tasks)
-    return tasks
-
-
-@transaction.atomic
-def close_task(*, actor: Actor, department: Department, task_id: int, note: str) -> Task:
-    task = Task.objects.filter(pk=task_id, department=department).first()
-    if task is None:
-        raise NotFound("任务不存在", code="task_not_found")
-    if task.status == Task.Status.OPEN:
-        task.status, task.done_at, task.done_note = Task.Status.DONE, clock.now(), note.strip()[:500]
-        task.save(update_fields=["status", "done_at", "done_note"])
-        audit(actor=actor, action="task.close", object_type="task", object_id=task.pk, after={"note": task.done_note})
-    return task
+    return departments | _recent_checkers(subject_ids, today)

@@ -19,11 +19,11 @@ from xinyong.audit.services import record as audit
 from xinyong.catalog.models import Category, Disclosure
 from xinyong.catalog.selectors import schema_of
 from xinyong.checks import engine
-from xinyong.checks.services import push_entry_change
 from xinyong.core import clock
 from xinyong.core.identifiers import identify
 from xinyong.lists import services as lists
 from xinyong.lists.models import ListEntry, ListType
+from xinyong.notices.services import push_entry_change
 from xinyong.records import services as records
 from xinyong.records.models import Channel, Record
 from xinyong.records.preparation import prepare

@@ -24,13 +24,13 @@ from xinyong.accounts.selectors import rows_visible_to
 from xinyong.accounts.services import get_department
 from xinyong.audit.services import SYSTEM, Actor
 from xinyong.audit.services import record as audit
-from xinyong.checks.models import Task
-from xinyong.checks.services import feedback_due
 from xinyong.core import clock
 from xinyong.core.dates import period_covers
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.core.identifiers import identify
 from xinyong.lists.models import ListType
+from xinyong.notices.models import Task
+from xinyong.notices.services import feedback_due, send
 from xinyong.subjects.models import Relation, Subject
 from xinyong.subjects.selectors import get_by_code
 from xinyong.subjects.services import register_subject
@@ -341,7 +341,7 @@ def _undeliverable(subject: Subject, kind: str, event: str, missing: list[str], 
 
 
 def entry_notices(entry, *, action: str, derived, due: dt.date | None) -> list[Task]:
-    """`checks.services.ENTRY_NOTICES`: a black-list (serious dishonesty) entry published on a public body,
+    """`notices.services.ENTRY_NOTICES`: a black-list (serious dishonesty) entry published on a public body,
     state enterprise or public employee — directly, or derived for the person through an organisation's
     entry (落实到人) — notifies whom the rules name, as the subject stood when the conduct happened."""
     if entry.list_type.kind != ListType.Kind.BLACK:
@@ -389,6 +389,4 @@ def lifted_notices(entry, derived, *, ended: str, due: dt.date | None) -> list[T
 
 def notify(subject: Subject, *, event: str, on: dt.date) -> list[Task]:
     """Other dishonesty of a public-sector subject (a broken commitment, R17, R31): store the notices."""
-    tasks = notices_for(subject, on=on, event=event, due=feedback_due(clock.today()))
-    Task.objects.bulk_create(tasks)
-    return tasks
+    return send(notices_for(subject, on=on, event=event, due=feedback_due(clock.today())))

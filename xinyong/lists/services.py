@@ -10,10 +10,10 @@ from xinyong.accounts.models import Department, Role, User
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
 from xinyong.checks import engine
-from xinyong.checks.services import push_entry_change
 from xinyong.core import bulk, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from xinyong.notices.services import push_entry_change
 from xinyong.records.models import Record
 from xinyong.subjects.models import Subject
 from xinyong.subjects.selectors import get_by_code, relations_of_role

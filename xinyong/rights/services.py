@@ -9,12 +9,12 @@ from xinyong.accounts.models import Department, Role, User
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
 from xinyong.catalog.selectors import severity_rule
-from xinyong.checks.services import close_decision_tasks, open_decision_task
 from xinyong.core import calendar, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.lists.models import ListEntry
 from xinyong.lists.services import end_entry, set_under_objection
+from xinyong.notices.services import close_decision_tasks, open_decision_task
 from xinyong.records.models import Record
 from xinyong.records.services import set_status
 from xinyong.supervision.models import CommitmentKind

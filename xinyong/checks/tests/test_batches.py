@@ -179,21 +179,21 @@ def red_matter(red_type) -> str:
 
 def test_the_credit_office_sees_tasks_and_batches_in_the_admin(api, world, client):
     from xinyong.accounts.models import User
-    from xinyong.checks.models import Task
-    from xinyong.checks.services import PUSH_REASONS
     from xinyong.integrity.public_sector import LIFTED, NOTICE_ACTIONS, UNDELIVERABLE
+    from xinyong.notices.models import Task
+    from xinyong.notices.services import PUSH_REASONS
 
     # Every action a task can carry has its Chinese label.
     assert {*PUSH_REASONS, *NOTICE_ACTIONS.values(), UNDELIVERABLE, LIFTED} <= set(Task.Action.values)
     enter(api, world["court"])
     batch(api, world["finance"], [COMPANY, uscc(777)])
     client.force_login(User.objects.create_superuser(username="office-admin", password="x"))
-    tasks = client.get("/admin/checks/task/")
+    tasks = client.get("/admin/notices/task/")
     pushed = tasks.context["cl"].result_count
     assert pushed > 0 and "名单发布" in tasks.content.decode() and "区财政局" in tasks.content.decode()
-    assert client.get("/admin/checks/task/?overdue=yes").context["cl"].result_count == 0  # due in 5 working days
+    assert client.get("/admin/notices/task/?overdue=yes").context["cl"].result_count == 0  # due in 5 working days
     with clock.frozen_at(TODAY + dt.timedelta(days=30)):
-        assert client.get("/admin/checks/task/?overdue=yes").context["cl"].result_count == pushed
+        assert client.get("/admin/notices/task/?overdue=yes").context["cl"].result_count == pushed
     stored = CheckBatch.objects.get()
     page = client.get(f"/admin/checks/checkbatch/{stored.pk}/change/")
     assert page.status_code == 200 and stored.number in page.content.decode()

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from xinyong.accounts.models import Department
-from xinyong.checks.models import Task
 from xinyong.core import clock
+from xinyong.notices.models import Task
 from xinyong.records.tests.factories import agency_code, penalty, uscc
 
 TODAY = dt.date(2025, 6, 2)

@@ -7,8 +7,8 @@ import json
 from django.core.management import call_command
 
 from xinyong.accounts.models import Department
-from xinyong.checks.models import Task
 from xinyong.core import clock
+from xinyong.notices.models import Task
 from xinyong.records.models import Record
 from xinyong.records.tests.factories import agency_code
 

@@ -10,10 +10,10 @@ from xinyong.accounts import services as accounts
 from xinyong.accounts.models import Department, User
 from xinyong.audit.models import AuditEvent
 from xinyong.audit.services import SYSTEM
-from xinyong.checks.models import Task
 from xinyong.core import clock
 from xinyong.integrity.models import NoticeRecipient, PublicAffiliation
 from xinyong.lists.models import ListEntry
+from xinyong.notices.models import Task
 from xinyong.records.tests.factories import agency_code, resident_id, uscc
 from xinyong.subjects.models import Relation
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from xinyong.accounts.models import User
-from xinyong.checks.models import Task
 from xinyong.core import clock
 from xinyong.lists.models import ListEntry
+from xinyong.notices.models import Task
 from xinyong.records.models import Record
 from xinyong.records.tests.factories import penalty, uscc
 from xinyong.subjects.models import Subject

@@ -1,0 +1,41 @@
+"""Reads of the inbox: a department's tasks, what is overdue, and counts per department for the loop
+figures (R11, R28)."""
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Task
+
+
+def overdue(today: dt.date) -> Q:
+    """Tasks still open past their due date."""
+    return Q(status=Task.Status.OPEN, due_on__lt=today)
+
+
+def inbox(department, *, status: str = Task.Status.OPEN) -> QuerySet[Task]:
+    """A department's tasks in one status, the soonest due first (those without a due date last)."""
+    return (
+        Task.objects.filter(department=department, status=status)
+        .select_related("entry__list_type", "entry__subject")
+        .order_by("due_on", "id")
+    )
+
+
+def counts_by_department(tasks: QuerySet[Task], today: dt.date) -> QuerySet:
+    """Per department (code, name): tasks pushed, closed and overdue."""
+    return tasks.values("department__code", "department__name").annotate(
+        pushed=Count("id"),
+        closed=Count("id", filter=Q(status=Task.Status.DONE)),
+        overdue=Count("id", filter=overdue(today)),
+    )
+
+
+def entry_counts(entry_id: int, today: dt.date) -> QuerySet:
+    """`counts_by_department` of the tasks about one list entry."""
+    return counts_by_department(Task.objects.filter(entry_id=entry_id), today)
+
+
+def period_counts(start: dt.date, end: dt.date, today: dt.date) -> QuerySet:
+    """`counts_by_department` of the tasks pushed over [start, end]."""
+    return counts_by_department(Task.objects.filter(created_at__date__gte=start, created_at__date__lte=end), today)
