@@ -88,7 +88,7 @@ def places(document: str) -> dict[tuple, str]:
 
 
 _SECTION_PLACE = rf"[{NUMERALS}]+(?:[（(][{NUMERALS}]+[）)])*"
-_PARAGRAPHS = rf"§\s?\d+(?:\s?[–-]\s?§?\d+)?(?:(?:,\s?|\s)§\s?\d+(?:\s?[–-]\s?§?\d+)?)*"
+_PARAGRAPHS = r"§\s?\d+(?:\s?[–-]\s?§?\d+)?(?:(?:,\s?|\s)§\s?\d+(?:\s?[–-]\s?§?\d+)?)*"
 SEED_CITATION = re.compile(rf"(?<![\w〔/])(00[0-4]) ({_PARAGRAPHS}|{_SECTION_PLACE})")
 
 
