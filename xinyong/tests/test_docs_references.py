@@ -158,6 +158,11 @@ def test_nothing_points_outside_the_repository():
     assert not found, f"references to the old specification folder outside the repository: {found}"
 
 
+def test_the_stack_notes_the_code_cites_are_in_the_docs():
+    assert _where(re.compile(r"stack notes", re.IGNORECASE))  # cited by the code
+    assert (DOCS / "stack-notes.md").exists()
+
+
 def test_every_repository_path_named_in_code_and_docs_exists():
     named = _where(re.compile(r"(?<![\w/.-])((?:docs|xinyong|bench|scripts)/[\w./-]*\w)"))
     # A path may end in a wildcard or a placeholder (`docs/design/*.md`, `xinyong/<app>/`): not a file.
