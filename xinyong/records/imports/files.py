@@ -15,8 +15,6 @@ from xinyong.core.errors import DomainError, InvalidInput
 from ..models import ImportJob
 from .readers import CSV, FileProblem, Table, encoding_label, open_table, sniff_encoding, sniff_format
 
-DEFAULT_MAX_MB = 200
-
 
 class TooLarge(DomainError):
     status = 413
@@ -24,10 +22,7 @@ class TooLarge(DomainError):
 
 
 def max_upload_bytes() -> int:
-    configured = getattr(settings, "XINYONG_IMPORT_MAX_BYTES", None)
-    if configured:
-        return int(configured)
-    return int(os.environ.get("XINYONG_IMPORT_MAX_MB", DEFAULT_MAX_MB)) * 1024 * 1024
+    return settings.XINYONG_IMPORT_MAX_BYTES
 
 
 def import_dir() -> Path:

@@ -8,7 +8,6 @@ by the pool's initializer, and each opens its own database connection if it need
 import gc
 import logging
 import multiprocessing
-import os
 import signal
 import threading
 from collections import deque
@@ -54,12 +53,7 @@ def _helper_prepare(rows: list[tuple[int, list[str]]]) -> Batch:
 
 def prepare_workers() -> int:
     """Helper processes preparing rows for large files (0: prepare in the importing process)."""
-    configured = getattr(settings, "XINYONG_IMPORT_WORKERS", None)
-    if configured is None:
-        configured = os.environ.get("XINYONG_IMPORT_WORKERS")
-    if configured is not None and str(configured).strip() != "":
-        return max(0, int(configured))
-    return min(2, os.cpu_count() or 1)
+    return settings.XINYONG_IMPORT_WORKERS
 
 
 def can_fork() -> bool:

@@ -30,13 +30,11 @@ from .storing import Interrupted, commit_batch
 
 logger = logging.getLogger("xinyong.imports")
 
-DEFAULT_BATCH_ROWS = 5000
-
 ProgressCallback = Callable[[ImportJob], None]
 
 
 def batch_rows() -> int:
-    return int(getattr(settings, "XINYONG_IMPORT_BATCH_ROWS", 0) or DEFAULT_BATCH_ROWS)
+    return settings.XINYONG_IMPORT_BATCH_ROWS
 
 
 def job_actor(job: ImportJob) -> Actor:
