@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 
 from xinyong.core.errors import InvalidInput
 from xinyong.records.readers import FileProblem, open_table, sniff_format
+from xinyong.subjects.selectors import code_error
 
 from .models import Check
 from .services import MAX_BATCH
@@ -74,7 +75,7 @@ def answers_xlsx(codes: list[str], answers_json: bytes, matter_name: str) -> byt
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for position, (code, answer) in enumerate(zip(codes, orjson.loads(answers_json), strict=True), start=1):
-        sheet.append([position, code, *_answer_cells(answer)])
+        sheet.append([position, code, *_answer_cells(code, answer)])
     for column, width in zip("ABCDEFG", (6, 24, 32, 10, 60, 28, 40), strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
@@ -82,10 +83,12 @@ def answers_xlsx(codes: list[str], answers_json: bytes, matter_name: str) -> byt
     return out.getvalue()
 
 
-def _answer_cells(answer: dict) -> list:
+def _answer_cells(code: str, answer: dict) -> list:
     if "error" in answer:
         return ["", "代码无效", "", "", answer["error"]["message"]]
     subject = answer["subject"]
+    if not subject.get("known", True) and (error := code_error(code)):
+        return ["", "代码无效", "", answer["check_id"], error]  # a typo is not a subject with nothing against it
     measures = "；".join(
         f"{m['name']}（{FORCES[m['force']]}{'，异议处理中暂停' if m['suspended'] else ''}）" for m in answer["measures"]
     )

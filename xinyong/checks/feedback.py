@@ -33,9 +33,10 @@ class FeedbackState:
         return [m for m in self.in_force if m["code"] not in self.given]
 
 
-def feedback_state(number: str, department: Department | None) -> FeedbackState:
-    """The check (the department's own: `services.get_check`'s rule) and its feedback so far."""
-    found = services.get_check(number, department)
+def feedback_state(number: str, department: Department | None, *, any_department: bool = False) -> FeedbackState:
+    """The check (the department's own, or any for those who oversee: `services.get_check`'s rule) and its
+    feedback so far."""
+    found = services.get_check(number, department, any_department=any_department)
     given = {f.measure: f for f in found.feedback.all()} if found.pk else {}
     in_force = [m for m in found.answer["measures"] if not m["suspended"]]
     return FeedbackState(found, in_force, given)

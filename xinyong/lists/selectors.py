@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from xinyong.accounts.selectors import rows_visible_to
+from xinyong.accounts.selectors import oversees, rows_visible_to
 from xinyong.checks.selectors import entry_feedback, entry_loop
 from xinyong.core import clock
 from xinyong.core.errors import NotFound
@@ -114,3 +114,8 @@ def entry_page(user, entry_id: int) -> EntryPage:
         told=entry_loop(ids, today),
         feedback=list(entry_feedback(ids)),
     )
+
+
+def roster_list_types(user):
+    """The list types a roster can be filtered by: every one for those who see every department's entries."""
+    return active_list_types() if oversees(user) else initiable_list_types(user)

@@ -262,8 +262,20 @@ def earliest_exit_date(entry: ListEntry) -> dt.date | None:
     return add_months(entry.starts_on, entry.list_type.min_period_months)
 
 
+def may_end(user: User, entry: ListEntry) -> bool:
+    """May this user end the entry by decision (revoke, early exit)? Its initiating department and the
+    credit office may, while it is active; a person entry ends with its organisation's."""
+    return (
+        entry.status == ListEntry.Status.ACTIVE
+        and not entry.derived_from_id
+        and (user.department_id == entry.initiator_id or user.has_role(Role.CREDIT_OFFICE))
+    )
+
+
 def _endable(user: User, entry: ListEntry, what: str) -> None:
-    """Who may end an entry by decision (revoke, early exit), and which entries can be."""
+    """`may_end`, with the reason when not."""
+    if may_end(user, entry):
+        return
     if entry.derived_from_id:
         raise InvalidInput(
             f"个人条目随所属组织的条目{what}，请{what}原条目",

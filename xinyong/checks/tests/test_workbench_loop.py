@@ -104,15 +104,17 @@ def test_codes_come_from_the_code_column_or_a_file_without_header(tmp_path):
 
 
 def test_batch_answers_sheet_is_in_the_files_order_with_bad_codes_named(listed, finance):
-    codes = [uscc(7), COMPANY, "91360404MA12345", REP]
+    typo = COMPANY[:-1] + ("0" if COMPANY[-1] != "0" else "1")  # wrong check character
+    codes = [uscc(7), COMPANY, "91360404MA12345", REP, typo]
     answers = services.check_batch(
         actor=Actor.of(finance), department=finance.department, subject_codes=codes, matter="government_procurement"
     )
     sheet = openpyxl.load_workbook(io.BytesIO(answers_xlsx(codes, answers, "政府采购"))).active
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert [row[1] for row in rows] == codes
-    assert [row[3] for row in rows] == ["无限制", "限制", "代码无效", "无限制"]
+    assert [row[3] for row in rows] == ["无限制", "限制", "代码无效", "无限制", "代码无效"]
     assert rows[0][6] == "平台无该主体的信用记录"
     assert "限制失信被执行人参与政府采购活动（强制性）" in rows[1][4]
     assert rows[1][5] == orjson.loads(answers)[1]["check_id"]
     assert "长度" in rows[2][6] and rows[2][5] is None
+    assert "校验" in rows[4][6]
