@@ -31,9 +31,10 @@ def counts_by_department(tasks: QuerySet[Task], today: dt.date) -> QuerySet:
     )
 
 
-def entry_counts(entry_id: int, today: dt.date) -> QuerySet:
-    """`counts_by_department` of the tasks about one list entry."""
-    return counts_by_department(Task.objects.filter(entry_id=entry_id), today)
+def entry_counts(entry_ids: list[int], today: dt.date) -> QuerySet:
+    """`counts_by_department` of the tasks about a list entry (its id and those of the person entries
+    derived from it)."""
+    return counts_by_department(Task.objects.filter(entry_id__in=entry_ids), today)
 
 
 def period_counts(start: dt.date, end: dt.date, today: dt.date) -> QuerySet:
