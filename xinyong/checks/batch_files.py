@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from xinyong.core.errors import InvalidInput
-from xinyong.records.readers import FileProblem, open_table, sniff_format
+from xinyong.records.imports.readers import FileProblem, open_table, sniff_format
 from xinyong.subjects.selectors import code_error
 
 from .models import Check
