@@ -171,6 +171,20 @@ XINYONG_LOOKUP_KEY = os.environ.get("XINYONG_LOOKUP_KEY", "")
 # (xinyong/federation/sealing.py); unset, persons' records and entries do not cross.
 XINYONG_FEDERATION_KEY = os.environ.get("XINYONG_FEDERATION_KEY", "")
 
+# Bulk imports (xinyong/records/imports.py): the upload limit (XINYONG_IMPORT_MAX_MB megabytes; 413
+# above), rows per batch, and helper processes preparing rows of large files (0: the importing process
+# prepares them itself; unset: one per core, at most 2).
+XINYONG_IMPORT_MAX_BYTES = int(os.environ.get("XINYONG_IMPORT_MAX_MB") or "200") * 1024 * 1024
+XINYONG_IMPORT_BATCH_ROWS = int(os.environ.get("XINYONG_IMPORT_BATCH_ROWS") or "5000")
+_import_workers = os.environ.get("XINYONG_IMPORT_WORKERS", "").strip()
+XINYONG_IMPORT_WORKERS = max(0, int(_import_workers)) if _import_workers else min(2, os.cpu_count() or 1)
+
+# Federation (xinyong/federation/): the NATS JetStream server of the exchange with upper and lower
+# platforms (empty: federation off, the daily publish job skips) and this platform's region code in
+# stream and subject names.
+XINYONG_NATS_URL = os.environ.get("XINYONG_NATS_URL", "")
+XINYONG_REGION = os.environ.get("XINYONG_REGION") or "local"
+
 # API tokens expire after this many days unless created with another lifetime.
 XINYONG_TOKEN_DAYS = int(os.environ.get("XINYONG_TOKEN_DAYS", "365"))
 

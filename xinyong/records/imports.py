@@ -62,9 +62,6 @@ from .readers import CSV, FileProblem, encoding_label, open_table, sniff_encodin
 
 logger = logging.getLogger("xinyong.imports")
 
-DEFAULT_BATCH_ROWS = 5000
-DEFAULT_MAX_MB = 200
-
 
 class TooLarge(DomainError):
     status = 413
@@ -72,14 +69,11 @@ class TooLarge(DomainError):
 
 
 def max_upload_bytes() -> int:
-    configured = getattr(settings, "XINYONG_IMPORT_MAX_BYTES", None)
-    if configured:
-        return int(configured)
-    return int(os.environ.get("XINYONG_IMPORT_MAX_MB", DEFAULT_MAX_MB)) * 1024 * 1024
+    return settings.XINYONG_IMPORT_MAX_BYTES
 
 
 def batch_rows() -> int:
-    return int(getattr(settings, "XINYONG_IMPORT_BATCH_ROWS", 0) or DEFAULT_BATCH_ROWS)
+    return settings.XINYONG_IMPORT_BATCH_ROWS
 
 
 def import_dir() -> Path:
@@ -553,12 +547,7 @@ def _helper_prepare(rows: list[tuple[int, list[str]]]) -> _Batch:
 
 def prepare_workers() -> int:
     """Helper processes preparing rows for large files (0: prepare in the importing process)."""
-    configured = getattr(settings, "XINYONG_IMPORT_WORKERS", None)
-    if configured is None:
-        configured = os.environ.get("XINYONG_IMPORT_WORKERS")
-    if configured is not None and str(configured).strip() != "":
-        return max(0, int(configured))
-    return min(2, os.cpu_count() or 1)
+    return settings.XINYONG_IMPORT_WORKERS
 
 
 def _can_fork() -> bool:
