@@ -2,11 +2,10 @@
 
 import datetime as dt
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 
 from xinyong.core import calendar, parameters
-
 from xinyong.notices.selectors import entry_counts, period_counts
 
 from .models import Check, CheckBatch, Feedback
@@ -99,28 +98,9 @@ def department_loop(start: dt.date, end: dt.date, today: dt.date) -> list[dict]:
     return sorted(per_department.values(), key=lambda r: r["department"])
 
 
-# ---- a department's inbox (the workbench's 待办 and 推送任务) -----------------------------------
-
-TASK_STATES = ("open", "overdue", "done")
-
-
-def department_tasks(department, *, state: str, today: dt.date, action: str = "") -> QuerySet:
-    """A department's pushed tasks: open (oldest due first, undated last), overdue (open past their due
-    date), or done (latest first); `action` narrows to one kind."""
-    tasks = Task.objects.filter(department=department).select_related(
-        "entry__list_type", "entry__subject", "objection", "repair"
-    )
-    if action:
-        tasks = tasks.filter(action=action)
-    if state == "done":
-        return tasks.filter(status=Task.Status.DONE).order_by("-done_at", "-id")
-    tasks = tasks.filter(overdue(today)) if state == "overdue" else tasks.filter(status=Task.Status.OPEN)
-    return tasks.order_by(F("due_on").asc(nulls_last=True), "created_at", "id")
-
-
 def feedback_due_on(checked_at: dt.datetime) -> dt.date | None:
     """When feedback on a check falls due: `feedback_working_days` working days after the day of the check,
-    the period a pushed task gets (services.feedback_due). None when the calendar lacks the year."""
+    the period a pushed task gets (notices.services.feedback_due). None when the calendar lacks the year."""
     try:
         return calendar.add_working_days(timezone.localdate(checked_at), parameters.integer("feedback_working_days"))
     except calendar.CalendarMissing:

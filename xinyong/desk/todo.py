@@ -5,7 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from xinyong.checks import selectors as checks
-from xinyong.checks.models import Task
+from xinyong.notices import selectors as notices
+from xinyong.notices.models import Task
 
 LIMIT = 100
 
@@ -24,7 +25,7 @@ def _order(item: Todo):
 
 def for_department(department, today: dt.date) -> tuple[list[Todo], int]:
     """The first LIMIT things to do, and how many in all."""
-    tasks = checks.department_tasks(department, state="open", today=today)
+    tasks = notices.department_tasks(department, state="open", today=today)
     owed, owed_total = checks.feedback_owed(department, limit=LIMIT)
     items = [Todo(t.due_on, bool(t.due_on and t.due_on < today), task=t) for t in tasks[:LIMIT]]
     items += [Todo(o["due_on"], bool(o["due_on"] and o["due_on"] < today), owed=o) for o in owed]
@@ -35,11 +36,11 @@ def for_department(department, today: dt.date) -> tuple[list[Todo], int]:
 def count(user, today: dt.date) -> int | None:
     if user.department_id is None:
         return None
-    tasks = checks.department_tasks(user.department, state="open", today=today).count()
+    tasks = notices.department_tasks(user.department, state="open", today=today).count()
     return tasks + checks.feedback_owed(user.department, limit=0)[1]
 
 
 def open_tasks(user, today: dt.date) -> int | None:
     if user.department_id is None:
         return None
-    return checks.department_tasks(user.department, state="open", today=today).count()
+    return notices.department_tasks(user.department, state="open", today=today).count()

@@ -3,7 +3,7 @@ figures (R11, R28)."""
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from .models import Task
 
@@ -14,7 +14,8 @@ def overdue(today: dt.date) -> Q:
 
 
 def inbox(department, *, status: str = Task.Status.OPEN) -> QuerySet[Task]:
-    """A department's tasks in one status, the soonest due first (those without a due date last)."""
+    """A department's tasks in one status, in the order `GET /tasks` has always listed them (by due date,
+    then id)."""
     return (
         Task.objects.filter(department=department, status=status)
         .select_related("entry__list_type", "entry__subject")
@@ -40,3 +41,22 @@ def entry_counts(entry_ids: list[int], today: dt.date) -> QuerySet:
 def period_counts(start: dt.date, end: dt.date, today: dt.date) -> QuerySet:
     """`counts_by_department` of the tasks pushed over [start, end]."""
     return counts_by_department(Task.objects.filter(created_at__date__gte=start, created_at__date__lte=end), today)
+
+
+# ---- the workbench's 待办 and 推送任务 ---------------------------------------------------------
+
+TASK_STATES = ("open", "overdue", "done")
+
+
+def department_tasks(department, *, state: str, today: dt.date, action: str = "") -> QuerySet:
+    """A department's pushed tasks: open (oldest due first, undated last), overdue (open past their due
+    date), or done (latest first); `action` narrows to one kind."""
+    tasks = Task.objects.filter(department=department).select_related(
+        "entry__list_type", "entry__subject", "objection", "repair"
+    )
+    if action:
+        tasks = tasks.filter(action=action)
+    if state == "done":
+        return tasks.filter(status=Task.Status.DONE).order_by("-done_at", "-id")
+    tasks = tasks.filter(overdue(today)) if state == "overdue" else tasks.filter(status=Task.Status.OPEN)
+    return tasks.order_by(F("due_on").asc(nulls_last=True), "created_at", "id")
