@@ -13,6 +13,7 @@ from django.db import transaction
 
 from xinyong.accounts import services as accounts
 from xinyong.accounts.models import ApiToken, Role, User
+from xinyong.accounts.roles import ADMIN_USERS
 from xinyong.audit.services import Actor
 from xinyong.core.identifiers import org_code_check_char, resident_id_check_char, uscc_check_char
 from xinyong.subjects import services as subjects
@@ -59,7 +60,6 @@ COMPANIES = [
 
 
 # Roles with pages in the admin (their permissions: accounts migration 0005).
-BACK_OFFICE_ROLES = {Role.CREDIT_OFFICE, Role.AUDITOR, Role.PROVIDER}
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _demo_user(username: str, department, roles: list[str]) -> DemoLogin:
             username=username,
             department=department,
             roles=roles,
-            is_staff=bool(BACK_OFFICE_ROLES & set(roles)),
+            is_staff=bool(ADMIN_USERS & set(roles)),
         )
     return _fresh_credentials(user, roles, department.name)
 

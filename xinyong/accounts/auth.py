@@ -7,22 +7,8 @@ from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
 from xinyong.core.errors import Forbidden
 
-from .models import Role
+from .roles import ROLE_NAMES
 from .services import user_for_token
-
-ROLE_NAMES = {
-    Role.CREDIT_OFFICE: "信用办",
-    Role.PROVIDER: "信息提供单位",
-    Role.INITIATOR: "发起部门",
-    Role.IMPLEMENTER: "实施部门",
-    Role.AUDITOR: "审计员",
-    Role.SUBJECT: "信用主体",
-    Role.PERSONNEL: "组织人事部门",
-    Role.DISCIPLINE: "纪检监察机关",
-    Role.CREDIT_AGENCY: "信用服务机构",
-    "association": "行业协会商会",
-    "financial_institution": "金融机构",
-}
 
 
 class RoleAuth(HttpBearer):
@@ -57,8 +43,10 @@ class RoleAuth(HttpBearer):
         return user
 
 
-def roles(*codes: str, audit_denied: bool = False) -> RoleAuth:
-    return RoleAuth(*codes, audit_denied=audit_denied)
+def roles(*codes: str | frozenset[str], audit_denied: bool = False) -> RoleAuth:
+    """Admit holders of any of these roles: codes, or groups of `accounts.roles` (`roles(TASK_READERS)`)."""
+    flat = [code for item in codes for code in ([item] if isinstance(item, str) else item)]
+    return RoleAuth(*flat, audit_denied=audit_denied)
 
 
 AUTHENTICATED = RoleAuth()

@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from . import roles
+
 
 class Department(models.Model):
     """A government department or body that provides, initiates or implements (R1, R28)."""
@@ -37,16 +39,18 @@ class Department(models.Model):
 class Role(models.Model):
     """A role a user holds; the five of architecture §4 are seeded, places may add more."""
 
-    CREDIT_OFFICE = "credit_office"
-    PROVIDER = "provider"
-    INITIATOR = "initiator"
-    IMPLEMENTER = "implementer"
-    AUDITOR = "auditor"
-    SUBJECT = "subject"
-    # Read public officials' integrity files (R31); which roles may is a setting, these are the defaults.
-    PERSONNEL = "personnel"
-    DISCIPLINE = "discipline"
-    CREDIT_AGENCY = "credit_agency"
+    # The codes are defined in accounts.roles (with their names and groups); named here for call sites.
+    CREDIT_OFFICE = roles.CREDIT_OFFICE
+    PROVIDER = roles.PROVIDER
+    INITIATOR = roles.INITIATOR
+    IMPLEMENTER = roles.IMPLEMENTER
+    AUDITOR = roles.AUDITOR
+    SUBJECT = roles.SUBJECT
+    PERSONNEL = roles.PERSONNEL
+    DISCIPLINE = roles.DISCIPLINE
+    CREDIT_AGENCY = roles.CREDIT_AGENCY
+    ASSOCIATION = roles.ASSOCIATION
+    FINANCIAL_INSTITUTION = roles.FINANCIAL_INSTITUTION
 
     code = models.SlugField("角色编码", max_length=32, unique=True)
     name = models.CharField("角色名称", max_length=50)

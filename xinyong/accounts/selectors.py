@@ -3,8 +3,7 @@ from django.db.models import QuerySet
 from xinyong.core.errors import Forbidden
 
 from .models import Department, Role, User
-
-OVERSEERS = (Role.CREDIT_OFFICE, Role.AUDITOR)
+from .roles import OVERSEERS
 
 
 def department_of(user: User) -> Department:

@@ -4,6 +4,7 @@ from pydantic import Field
 
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
+from xinyong.accounts.roles import CHECK_READERS, LOOP_READERS
 from xinyong.accounts.selectors import department_of
 from xinyong.core import clock
 from xinyong.core.schemas import PeriodQuery
@@ -51,7 +52,7 @@ def post_batch(request, payload: BatchIn):
 
 @router.get(
     "/checks/{check_id}",
-    auth=roles(Role.IMPLEMENTER, Role.CREDIT_OFFICE, Role.AUDITOR),
+    auth=roles(CHECK_READERS),
     summary="核查记录及其校验（证明平台当日的答复）",
 )
 def get_check(request, check_id: str):
@@ -99,7 +100,7 @@ def post_feedback(request, check_id: str, payload: FeedbackIn):
 
 @router.get(
     "/loop/departments",
-    auth=roles(Role.CREDIT_OFFICE, Role.INITIATOR, Role.AUDITOR),
+    auth=roles(LOOP_READERS),
     summary="各部门闭环情况：核查、反馈率、反馈时长、任务逾期",
 )
 def loop_departments(request, params: Query[PeriodQuery]):

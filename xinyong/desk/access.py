@@ -11,7 +11,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 
-from xinyong.accounts.auth import ROLE_NAMES
+from xinyong.accounts.roles import ROLE_NAMES
 from xinyong.accounts.selectors import works_at_desk
 from xinyong.audit.services import Actor
 from xinyong.core.errors import Forbidden, NotFound

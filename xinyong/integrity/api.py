@@ -6,6 +6,7 @@ from pydantic import Field
 
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
+from xinyong.accounts.roles import AFFILIATION_KEEPERS, AFFILIATION_READERS, OVERSEERS
 from xinyong.accounts.selectors import department_of
 from xinyong.core import clock
 from xinyong.core.pagination import paginate
@@ -136,7 +137,7 @@ def read_official_file(request, person: str):
 
 @router.post(
     "/public-affiliations",
-    auth=roles(Role.CREDIT_OFFICE, Role.PROVIDER),
+    auth=roles(AFFILIATION_KEEPERS),
     response={200: dict, 201: dict},
     summary="登记机关事业单位、国有企业或公职人员及其负责部门（失信时据此通报，R16）",
 )
@@ -156,7 +157,7 @@ def register_affiliation(request, payload: AffiliationIn):
 
 @router.get(
     "/public-affiliations",
-    auth=roles(Role.CREDIT_OFFICE, Role.PROVIDER, Role.AUDITOR),
+    auth=roles(AFFILIATION_READERS),
     summary="机关事业单位、国有企业和公职人员登记（信用办、审计员看全部，其他部门看本部门负责的）",
 )
 def list_affiliations(request, params: Query[AffiliationParams]):
@@ -203,7 +204,7 @@ def verify_report(request, agency: str, number: str, sha256: str | None = None):
 
 @router.get(
     "/government-integrity",
-    auth=roles(Role.CREDIT_OFFICE, Role.AUDITOR),
+    auth=roles(OVERSEERS),
     summary="政务诚信：各政府机构的承诺履行、失信信息与名单情况",
 )
 def government_integrity(request):

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
+from xinyong.accounts.roles import ENTRY_ENDERS, ENTRY_READERS
 from xinyong.checks.selectors import entry_loop
 from xinyong.core import clock
 from xinyong.core.pagination import paginate
@@ -83,7 +84,7 @@ def create_entry(request, payload: EntryIn):
 
 @router.post(
     "/list-entries/{entry_id}/revoke",
-    auth=roles(Role.INITIATOR, Role.CREDIT_OFFICE),
+    auth=roles(ENTRY_ENDERS),
     summary="撤销名单条目（须说明理由；措施终止并推送实施部门）",
 )
 def revoke_entry(request, entry_id: int, payload: RevokeIn):
@@ -93,7 +94,7 @@ def revoke_entry(request, entry_id: int, payload: RevokeIn):
 
 @router.get(
     "/list-entries",
-    auth=roles(Role.INITIATOR, Role.CREDIT_OFFICE, Role.IMPLEMENTER, Role.AUDITOR),
+    auth=roles(ENTRY_READERS),
     summary="名单条目列表",
 )
 def list_entries(request, params: Query[EntryParams]):
@@ -112,7 +113,7 @@ def list_entries(request, params: Query[EntryParams]):
 
 @router.get(
     "/list-entries/{entry_id}",
-    auth=roles(Role.INITIATOR, Role.CREDIT_OFFICE, Role.IMPLEMENTER, Role.AUDITOR),
+    auth=roles(ENTRY_READERS),
     summary="名单条目详情：变更记录与闭环情况",
 )
 def get_entry(request, entry_id: int):

@@ -4,7 +4,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from xinyong.accounts.auth import roles
-from xinyong.accounts.models import Role
+from xinyong.accounts.roles import TASK_READERS
 from xinyong.accounts.selectors import department_of
 from xinyong.core.errors import InvalidInput
 from xinyong.core.pagination import paginate
@@ -13,17 +13,7 @@ from . import selectors, services
 from .models import Task
 
 router = Router(tags=["推送任务"])
-# Tasks are a department's: pushed list changes, decisions owed, and notices of public-sector dishonesty
-# (R16), which reach audit offices, discipline and personnel departments too.
-TASK_ROLES = roles(
-    Role.IMPLEMENTER,
-    Role.INITIATOR,
-    Role.PROVIDER,
-    Role.CREDIT_OFFICE,
-    Role.AUDITOR,
-    Role.PERSONNEL,
-    Role.DISCIPLINE,
-)
+TASK_ROLES = roles(TASK_READERS)
 
 
 class TaskParams(Schema):

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
+from xinyong.accounts.roles import REPORT_HANDLERS, REPORT_READERS
 from xinyong.audit.services import record
 from xinyong.core import clock, limits
 from xinyong.core.errors import DomainError, NotFound
@@ -21,8 +22,8 @@ from . import selectors, services
 router = Router(tags=["信用门户"])
 
 CREDIT_OFFICE = roles(Role.CREDIT_OFFICE)
-HANDLERS = roles(Role.PROVIDER, Role.INITIATOR, Role.IMPLEMENTER, Role.CREDIT_OFFICE)
-READERS = roles(Role.CREDIT_OFFICE, Role.AUDITOR, Role.PROVIDER, Role.INITIATOR, Role.IMPLEMENTER, Role.SUBJECT)
+HANDLERS = roles(REPORT_HANDLERS)
+READERS = roles(REPORT_READERS)
 
 
 def base_url(request) -> str:

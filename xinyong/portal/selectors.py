@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from xinyong.accounts.models import Department, Role, User
+from xinyong.accounts.roles import GOVERNMENT
 from xinyong.core.crypto import decrypt
 from xinyong.core.errors import NotFound
 from xinyong.core.masking import mask_person_name
@@ -181,8 +182,6 @@ def verification(report: IssuedReport, now: dt.datetime) -> dict:
 # Reports of dishonesty (R25): who sees what
 # --------------------------------------------------------------------------------------------
 
-GOVERNMENT_ROLES = (Role.CREDIT_OFFICE, Role.PROVIDER, Role.INITIATOR, Role.IMPLEMENTER, Role.AUDITOR)
-
 
 def visible_reports(user: User):
     """The credit office and auditors see every report; a department the reports it handles; a
@@ -191,7 +190,7 @@ def visible_reports(user: User):
     if user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR):
         return reports
     q = Q(pk__in=[])
-    if user.department_id and user.has_role(*GOVERNMENT_ROLES):
+    if user.department_id and user.has_role(*GOVERNMENT):
         q |= Q(handler_id=user.department_id)
     if user.has_role(Role.SUBJECT) and user.subject_id:
         q |= Q(
@@ -202,7 +201,7 @@ def visible_reports(user: User):
 
 
 def is_handler(user: User, report: DishonestyReport) -> bool:
-    return bool(report.handler_id and user.department_id == report.handler_id and user.has_role(*GOVERNMENT_ROLES))
+    return bool(report.handler_id and user.department_id == report.handler_id and user.has_role(*GOVERNMENT))
 
 
 def visible_report(user: User, report_id: int) -> DishonestyReport:
@@ -226,7 +225,7 @@ def report_body(report: DishonestyReport, user: User) -> dict:
         "substantiated": report.substantiated,
         "conclusion": report.conclusion,
     }
-    government = user.has_role(*GOVERNMENT_ROLES) and (
+    government = user.has_role(*GOVERNMENT) and (
         user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR) or is_handler(user, report)
     )
     if not government:

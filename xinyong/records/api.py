@@ -4,6 +4,7 @@ from pydantic import Field
 
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
+from xinyong.accounts.roles import RECORD_READERS
 from xinyong.accounts.selectors import department_of
 from xinyong.audit.services import record as audit
 from xinyong.core import clock
@@ -70,7 +71,7 @@ def post_record(request, payload: RecordIn):
 
 @router.get(
     "/records/{record_id}",
-    auth=roles(Role.PROVIDER, Role.CREDIT_OFFICE, Role.AUDITOR),
+    auth=roles(RECORD_READERS),
     summary="查看信用信息（含来源与历史版本；本部门或信用办）",
 )
 def get_record(request, record_id: int):
@@ -115,7 +116,7 @@ def withdraw(request, record_id: int, payload: ReasonIn):
 
 @router.get(
     "/publicity/timeliness",
-    auth=roles(Role.CREDIT_OFFICE, Role.PROVIDER, Role.AUDITOR),
+    auth=roles(RECORD_READERS),
     summary="双公示及时率：按部门统计按时、迟报、仍逾期",
 )
 def publicity_timeliness(request, params: Query[PeriodParams]):
@@ -129,7 +130,7 @@ def publicity_timeliness(request, params: Query[PeriodParams]):
 
 # --- bulk import (R3) -------------------------------------------------------------------------------
 
-IMPORT_READERS = roles(Role.PROVIDER, Role.CREDIT_OFFICE, Role.AUDITOR)
+IMPORT_READERS = roles(RECORD_READERS)
 
 
 class ImportErrorParams(Schema):

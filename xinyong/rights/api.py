@@ -3,6 +3,7 @@ from pydantic import Field
 
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
+from xinyong.accounts.roles import REPAIR_NOTICE_READERS, RIGHTS_APPLICANTS, RIGHTS_HANDLERS, RIGHTS_READERS
 from xinyong.accounts.selectors import rows_visible_to
 from xinyong.core.errors import Forbidden, NotFound
 from xinyong.core.pagination import status_page
@@ -13,9 +14,9 @@ from . import services
 from .models import Objection, Repair, RepairCondition
 
 router = Router(tags=["异议与信用修复"])
-APPLICANTS = roles(Role.SUBJECT, Role.CREDIT_OFFICE)
-HANDLERS = roles(Role.PROVIDER, Role.INITIATOR, Role.CREDIT_OFFICE)
-READERS = roles(Role.SUBJECT, Role.PROVIDER, Role.INITIATOR, Role.CREDIT_OFFICE, Role.AUDITOR)
+APPLICANTS = roles(RIGHTS_APPLICANTS)
+HANDLERS = roles(RIGHTS_HANDLERS)
+READERS = roles(RIGHTS_READERS)
 
 
 class ObjectionIn(Schema):
@@ -182,7 +183,7 @@ def self_correct(request, record_id: int, payload: CorrectIn):
 
 @router.get(
     "/records/{record_id}/repair-notice",
-    auth=roles(Role.PROVIDER, Role.SUBJECT, Role.CREDIT_OFFICE),
+    auth=roles(REPAIR_NOTICE_READERS),
     summary="信用修复告知书（与处罚决定书同时送达）",
 )
 def repair_notice(request, record_id: int):

@@ -3,6 +3,7 @@ from pydantic import Field
 
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
+from xinyong.accounts.roles import SELF_REPORT_READERS, SELF_REPORT_REVIEWERS
 from xinyong.core.pagination import status_page
 from xinyong.core.schemas import StatusPageQuery
 
@@ -10,7 +11,7 @@ from . import services
 from .models import SelfReport
 
 router = Router(tags=["自主填报"])
-REVIEWERS = roles(Role.PROVIDER, Role.CREDIT_OFFICE)
+REVIEWERS = roles(SELF_REPORT_REVIEWERS)
 
 
 class SelfReportIn(Schema):
@@ -62,7 +63,7 @@ def submit(request, payload: SelfReportIn):
     return 201, _body(report)
 
 
-@router.get("/self-reports", auth=roles(Role.SUBJECT, Role.PROVIDER, Role.CREDIT_OFFICE), summary="自主填报列表")
+@router.get("/self-reports", auth=roles(SELF_REPORT_READERS), summary="自主填报列表")
 def list_reports(request, params: Query[StatusPageQuery]):
     return status_page(services.visible_to(request.auth), params, _body)
 

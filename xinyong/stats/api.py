@@ -1,7 +1,7 @@
 from ninja import Query, Router, Schema
 
 from xinyong.accounts.auth import roles
-from xinyong.accounts.models import Role
+from xinyong.accounts.roles import OVERSEERS
 from xinyong.core import clock
 from xinyong.core.errors import InvalidInput
 from xinyong.core.schemas import PeriodQuery
@@ -9,7 +9,7 @@ from xinyong.core.schemas import PeriodQuery
 from . import exports, selectors
 
 router = Router(tags=["跟踪问效"])
-READERS = roles(Role.CREDIT_OFFICE, Role.AUDITOR)
+READERS = roles(OVERSEERS)
 
 
 class MonthQuery(Schema):

@@ -3,7 +3,7 @@ import datetime as dt
 from ninja import Query, Router, Schema
 
 from xinyong.accounts.auth import roles
-from xinyong.accounts.models import Role
+from xinyong.accounts.roles import SUBJECT_LOOKUP
 from xinyong.core import clock, limits
 
 from . import selectors, services
@@ -20,7 +20,7 @@ class SearchParams(Schema):
 
 @router.post(
     "/subjects",
-    auth=roles(Role.PROVIDER, Role.CREDIT_OFFICE),
+    auth=roles(SUBJECT_LOOKUP),
     response={200: dict, 201: dict},
     summary="登记或更新信用主体",
 )

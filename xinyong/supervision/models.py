@@ -6,12 +6,6 @@ industry measure kinds) are data the credit office edits in the admin; the rest 
 from django.core.exceptions import ValidationError
 from django.db import models
 
-# Roles this slice adds (seeded by migration 0002; Role rows are data).
-ASSOCIATION = "association"
-FINANCIAL_INSTITUTION = "financial_institution"
-CREDIT_AGENCY = "credit_agency"
-
-
 # ---- commitments (R17, 002 §1) ------------------------------------------------------------------
 
 

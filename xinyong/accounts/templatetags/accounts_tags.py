@@ -1,6 +1,6 @@
 from django import template
 
-from xinyong.accounts.auth import ROLE_NAMES
+from xinyong.accounts.roles import ROLE_NAMES
 
 register = template.Library()
 

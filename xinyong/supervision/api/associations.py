@@ -7,6 +7,7 @@ from decimal import Decimal
 from ninja import Router, Schema
 from pydantic import Field
 
+from xinyong.accounts import roles as groups
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
 from xinyong.core.pagination import paginate
@@ -15,17 +16,17 @@ from xinyong.records.schemas import PublicRecordOut, RecordGroupOut
 from xinyong.records.selectors import public_records_section
 
 from .. import selectors
-from ..models import ASSOCIATION, IndustryMeasure, Membership
+from ..models import IndustryMeasure, Membership
 from ..services import associations, grading
 from ..services.common import subject_for
 from .commitments import PublicCommitmentOut
-from .common import GRANTEES, OFFICE
+from .common import OFFICE
 from .grading import PublicEvaluationOut
 
 router = Router()
 
-ASSOCIATIONS = roles(ASSOCIATION, Role.CREDIT_OFFICE)
-AUTHORISATION_READERS = roles(Role.SUBJECT, *GRANTEES, Role.CREDIT_OFFICE, Role.AUDITOR)
+ASSOCIATIONS = roles(groups.ASSOCIATION_KEEPERS)
+AUTHORISATION_READERS = roles(groups.AUTHORISATION_READERS)
 
 
 # ---- associations (R27) ------------------------------------------------------------------------
@@ -318,7 +319,7 @@ def revoke_authorisation(request, authorisation_id: int):
 
 @router.get(
     "/authorised/subjects/{code}",
-    auth=roles(*GRANTEES),
+    auth=roles(groups.GRANTEES),
     response={200: AuthorisedReadOut, **errors(401, 403, 404, 422)},
     summary="经主体授权查询其全部信息（含授权查询类）；每次查询及拒绝均留痕",
 )

@@ -5,21 +5,20 @@ import datetime as dt
 from ninja import Query, Router, Schema
 from pydantic import Field, model_validator
 
+from xinyong.accounts import roles as groups
 from xinyong.accounts.auth import roles
-from xinyong.accounts.models import Role
 from xinyong.core.errors import NotFound
 from xinyong.core.responses import Out, Page, SubjectRef, errors
 
 from .. import selectors
 from ..models import Commitment, CommitmentTemplate
 from ..services import commitments
-from ..services.common import DEPARTMENT_ROLES
 from .common import DEPARTMENTS, NoteIn, PageParams, page_of
 
 router = Router()
 
-COMMITTERS = roles(Role.SUBJECT, *DEPARTMENT_ROLES)
-COMMITMENT_READERS = roles(Role.SUBJECT, *DEPARTMENT_ROLES, Role.AUDITOR)
+COMMITTERS = roles(groups.COMMITTERS)
+COMMITMENT_READERS = roles(groups.COMMITMENT_READERS)
 
 
 class CommitmentIn(Schema):

@@ -3,18 +3,17 @@
 from ninja import Schema
 from pydantic import Field
 
+from xinyong.accounts import roles as groups
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
 from xinyong.core.pagination import status_page
 from xinyong.core.schemas import StatusPageQuery
 
-from ..models import ASSOCIATION, CREDIT_AGENCY, FINANCIAL_INSTITUTION
-from ..services.common import DEPARTMENT_ROLES, subject_for
+from ..services.common import subject_for
 
-DEPARTMENTS = roles(*DEPARTMENT_ROLES)
-GOVERNMENT_READERS = roles(*DEPARTMENT_ROLES, Role.AUDITOR)
+DEPARTMENTS = roles(groups.DEPARTMENTS)
+GOVERNMENT_READERS = roles(groups.GOVERNMENT)
 OFFICE = roles(Role.CREDIT_OFFICE)
-GRANTEES = (FINANCIAL_INSTITUTION, CREDIT_AGENCY, ASSOCIATION)
 
 
 class PageParams(StatusPageQuery):

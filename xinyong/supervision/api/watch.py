@@ -6,7 +6,7 @@ from ninja import Query, Router
 from pydantic import Field
 
 from xinyong.accounts.auth import roles
-from xinyong.accounts.models import Role
+from xinyong.accounts.roles import OVERSEERS
 from xinyong.core.responses import Out, Page, SubjectRef, errors
 
 from .. import selectors
@@ -37,7 +37,7 @@ class ReferralOut(Out):
 
 @router.get(
     "/watch-referrals",
-    auth=roles(Role.CREDIT_OFFICE, Role.AUDITOR),
+    auth=roles(OVERSEERS),
     response={200: Page[ReferralOut], **errors(401, 403, 404, 422)},
     summary="提请列入重点关注对象名单",
 )

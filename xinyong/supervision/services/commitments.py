@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 
 from xinyong.accounts.models import Department, User
+from xinyong.accounts.roles import DEPARTMENTS
 from xinyong.accounts.selectors import rows_visible_to
 from xinyong.accounts.services import get_department
 from xinyong.audit.services import Actor
@@ -24,7 +25,6 @@ from xinyong.subjects.models import Subject
 from ..models import Commitment, CommitmentKind, CommitmentTemplate, GradeLevel
 from . import grading
 from .common import (
-    DEPARTMENT_ROLES,
     SEED_DOCUMENT,
     acting_department,
     assign_number,
@@ -313,7 +313,7 @@ def visible_to(user: User):
 def accepting_department(user: User, code: str, template_code: str) -> Department:
     """Department staff record commitments for their own department; a subject names the department
     that accepts its application (or the template does)."""
-    if user.has_role(*DEPARTMENT_ROLES):
+    if user.has_role(*DEPARTMENTS):
         return acting_department(user)
     if not code and template_code:
         code = get_template(template_code).department_code
@@ -324,7 +324,7 @@ def accepting_department(user: User, code: str, template_code: str) -> Departmen
 
 def committing_subject(user: User, code: str | None) -> Subject:
     """A subject's own account commits for itself; department staff name the applicant."""
-    if user.has_role(*DEPARTMENT_ROLES):
+    if user.has_role(*DEPARTMENTS):
         if not code:
             raise InvalidInput("请指定承诺主体（subject）", code="subject_required")
         return subject_for(code)

@@ -9,8 +9,6 @@ from xinyong.core.errors import Forbidden, InvalidInput
 from xinyong.subjects.models import Subject
 from xinyong.subjects.selectors import get_by_code
 
-# Departments act in supervision whatever their list roles: regulators provide, initiate and implement.
-DEPARTMENT_ROLES = (Role.PROVIDER, Role.INITIATOR, Role.IMPLEMENTER, Role.CREDIT_OFFICE)
 # The seed document for this slice (共社信办字〔2020〕7号), cited in bases and record contents.
 SEED_DOCUMENT = "共社信办字〔2020〕7号"
 
