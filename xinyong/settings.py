@@ -42,6 +42,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Secret keys this one replaced, newest first (comma-separated): sessions, personal data encrypted under
+# keys derived from them and check signatures made under them stay readable (README, "Key rotation").
+SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("XINYONG_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 DEBUG = _env_flag("XINYONG_DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("XINYONG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
 if os.environ.get("XINYONG_TESTING"):
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "xinyong.federation",
     "xinyong.stats",
     "xinyong.portal",
+    "xinyong.desk",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Project wording of Django's own form messages (xinyong/locale), read before Django's translations.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -167,6 +173,20 @@ XINYONG_LOOKUP_KEY = os.environ.get("XINYONG_LOOKUP_KEY", "")
 # Shared by the two platforms of a federation link: personal ID numbers cross only sealed under it
 # (xinyong/federation/sealing.py); unset, persons' records and entries do not cross.
 XINYONG_FEDERATION_KEY = os.environ.get("XINYONG_FEDERATION_KEY", "")
+
+# Bulk imports (xinyong/records/imports/): the upload limit (XINYONG_IMPORT_MAX_MB megabytes; 413
+# above), rows per batch, and helper processes preparing rows of large files (0: the importing process
+# prepares them itself; unset: one per core, at most 2).
+XINYONG_IMPORT_MAX_BYTES = int(os.environ.get("XINYONG_IMPORT_MAX_MB") or "200") * 1024 * 1024
+XINYONG_IMPORT_BATCH_ROWS = int(os.environ.get("XINYONG_IMPORT_BATCH_ROWS") or "5000")
+_import_workers = os.environ.get("XINYONG_IMPORT_WORKERS", "").strip()
+XINYONG_IMPORT_WORKERS = max(0, int(_import_workers)) if _import_workers else min(2, os.cpu_count() or 1)
+
+# Federation (xinyong/federation/): the NATS JetStream server of the exchange with upper and lower
+# platforms (empty: federation off, the daily publish job skips) and this platform's region code in
+# stream and subject names.
+XINYONG_NATS_URL = os.environ.get("XINYONG_NATS_URL", "")
+XINYONG_REGION = os.environ.get("XINYONG_REGION") or "local"
 
 # API tokens expire after this many days unless created with another lifetime.
 XINYONG_TOKEN_DAYS = int(os.environ.get("XINYONG_TOKEN_DAYS", "365"))
@@ -244,3 +264,7 @@ XINYONG_INTEGRITY_READER_ROLES = [
 ]
 
 AUTHENTICATION_BACKENDS = ["xinyong.accounts.backends.ThrottledModelBackend"]
+# Pages for people (architecture §4b): one sign-in; staff land on the workbench, subjects on 我的信用.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:landing"
+CSRF_FAILURE_VIEW = "xinyong.desk.errors.csrf_failure"

@@ -5,10 +5,10 @@ Django code on the caller's thread and connection (and inside its transactions).
 """
 
 import asyncio
-import os
 import re
 
 import nats
+from django.conf import settings
 from nats.errors import NoServersError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig
@@ -27,11 +27,11 @@ class BrokerUnavailable(DomainError):
 
 
 def nats_url() -> str:
-    return os.environ.get("XINYONG_NATS_URL") or DEFAULT_URL
+    return settings.XINYONG_NATS_URL or DEFAULT_URL
 
 
 def own_region() -> str:
-    return os.environ.get("XINYONG_REGION") or "local"
+    return settings.XINYONG_REGION
 
 
 def check_region(region: str) -> str:

@@ -68,10 +68,10 @@ class NatsServer:
 
 
 @pytest.fixture
-def nats_server(tmp_path, monkeypatch):
+def nats_server(tmp_path, settings):
     server = NatsServer(tmp_path / "jetstream")
     server.start()
-    monkeypatch.setenv("XINYONG_NATS_URL", server.url)
+    settings.XINYONG_NATS_URL = server.url
     yield server
     if server.process.poll() is None:
         server.kill()
