@@ -20,6 +20,7 @@ ROLE_NAMES = {
     Role.PERSONNEL: "组织人事部门",
     Role.DISCIPLINE: "纪检监察机关",
     Role.CREDIT_AGENCY: "信用服务机构",
+    Role.DEPARTMENT_ADMIN: "部门管理员",
     "association": "行业协会商会",
     "financial_institution": "金融机构",
 }

@@ -47,6 +47,8 @@ class Role(models.Model):
     PERSONNEL = "personnel"
     DISCIPLINE = "discipline"
     CREDIT_AGENCY = "credit_agency"
+    # Manages its own department's API tokens in the workbench (接口令牌); seeded by migration 0006.
+    DEPARTMENT_ADMIN = "department_admin"
 
     code = models.SlugField("角色编码", max_length=32, unique=True)
     name = models.CharField("角色名称", max_length=50)

@@ -1,7 +1,9 @@
 """Workbench forms: what a page reads from the request, in Chinese, before calling a selector or service."""
 
 from django import forms
+from django.conf import settings
 
+from xinyong.accounts.services import MAX_TOKEN_DAYS
 from xinyong.checks.models import Task
 from xinyong.checks.selectors import TASK_STATES
 
@@ -21,3 +23,20 @@ class TaskFilter(forms.Form):
 
 class CloseTask(forms.Form):
     note = forms.CharField(label="处理说明", max_length=500, required=False)
+
+
+class IssueToken(forms.Form):
+    holder = forms.ModelChoiceField(label="令牌所属账号", queryset=None, empty_label="请选择账号")
+    name = forms.CharField(label="用途", max_length=100, help_text="例如：行政审批系统嵌入式核查")
+    days = forms.IntegerField(label="有效期（天）", min_value=1, max_value=MAX_TOKEN_DAYS)
+
+    def __init__(self, *args, holders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = holders
+        self.fields["holder"].label_from_instance = _holder_label
+        self.fields["days"].initial = settings.XINYONG_TOKEN_DAYS
+
+
+def _holder_label(user) -> str:
+    department = user.department.name if user.department_id else "无部门"
+    return f"{user.get_username()}（{department}）"

@@ -5,8 +5,11 @@ set the matching API endpoint uses."""
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
+from xinyong.accounts import selectors as accounts
+from xinyong.accounts import services as account_services
 from xinyong.accounts.selectors import department_of
 from xinyong.checks import selectors as checks
 from xinyong.checks import services as check_services
@@ -16,7 +19,7 @@ from xinyong.core.pagination import PageOutOfRange, page_number, pager, paginate
 
 from . import todo
 from .access import desk_page, not_found
-from .forms import STATE_NAMES, CloseTask, TaskFilter
+from .forms import STATE_NAMES, CloseTask, IssueToken, TaskFilter
 from .pages import render_page
 
 PAGE_SIZE = 20
@@ -75,3 +78,39 @@ def close_task(request, task_id: int):
     )
     messages.success(request, f"已标记为已处理：{task.get_action_display()}（{task.reason}）。")
     return redirect(_tasks_url("open"))
+
+
+@desk_page(accounts.TOKEN_MANAGERS)
+@never_cache  # a new token is on this page once: no cache may keep it
+@require_http_methods(["GET", "POST"])
+def tokens(request):
+    """接口令牌: issue tokens to the department's own systems' accounts (shown once) and revoke them."""
+    manager = request.user
+    form = IssueToken(request.POST or None, holders=accounts.token_holders(manager))
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        token, plaintext = account_services.issue_token(
+            actor=request.actor,
+            manager=manager,
+            holder_id=form.cleaned_data["holder"].pk,
+            name=form.cleaned_data["name"],
+            days=form.cleaned_data["days"],
+        )
+        issued = {"token": token, "plaintext": plaintext}
+        form = IssueToken(holders=accounts.token_holders(manager))
+    try:
+        items, page = _page(request, accounts.manageable_tokens(manager))
+    except PageOutOfRange:
+        return not_found(request, f"最多浏览前 {MAX_PAGE} 页。")
+    context = {"form": form, "issued": issued, "tokens": items, "pager": page, "now": clock.now()}
+    return render_page(request, "desk/tokens.html", context)
+
+
+@desk_page(accounts.TOKEN_MANAGERS)
+@require_POST
+def revoke_token(request, prefix: str):
+    token = account_services.withdraw_token(actor=request.actor, manager=request.user, prefix=prefix)
+    messages.success(
+        request, f"令牌 {token.prefix}（{token.name or '未注明用途'}）已吊销，使用它的系统将无法再调用接口。"
+    )
+    return redirect("desk:tokens")
