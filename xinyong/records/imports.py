@@ -51,6 +51,7 @@ from xinyong.catalog.schema import CompiledSchema
 from xinyong.catalog.selectors import get_category, schema_of
 from xinyong.core import bulk, clock
 from xinyong.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from xinyong.core.lengths import within
 from xinyong.core.lookups import json_array, json_values
 from xinyong.core.memory import collector_paused
 from xinyong.core.pgcopy import NULL, copy_line, copy_statement, copy_value, encode_json
@@ -224,7 +225,7 @@ def start_import(
     (a required column missing). Processing is separate: `run_job`, or the `process_import` task."""
     category = get_category(category_code)
     services.check_provider(category, provider)
-    file_name = Path(file_name or "upload").name[:255]
+    file_name = within(Path(file_name or "upload").name, ImportJob, "file_name")
     stored = store_file(chunks, file_name, limit=limit)
     with transaction.atomic():
         job = ImportJob.objects.create(
