@@ -12,10 +12,11 @@ def overdue(today: dt.date) -> Q:
     return Q(status=Task.Status.OPEN, due_on__lt=today)
 
 
-def entry_loop(entry_id: int, today: dt.date) -> list[dict]:
-    """Per department, for one list entry: tasks pushed, closed, overdue; feedback given."""
+def entry_loop(entry_ids: list[int], today: dt.date) -> list[dict]:
+    """Per department, for a list entry (its id and those of the person entries derived from it): tasks
+    pushed, closed, overdue; feedback given."""
     tasks = (
-        Task.objects.filter(entry_id=entry_id)
+        Task.objects.filter(entry_id__in=entry_ids)
         .values("department__code", "department__name")
         .annotate(
             pushed=Count("id"),
@@ -23,7 +24,9 @@ def entry_loop(entry_id: int, today: dt.date) -> list[dict]:
             overdue=Count("id", filter=overdue(today)),
         )
     )
-    feedback = dict(Feedback.objects.filter(entry_id=entry_id).values_list("department__code").annotate(n=Count("id")))
+    feedback = dict(
+        Feedback.objects.filter(entry_id__in=entry_ids).values_list("department__code").annotate(n=Count("id"))
+    )
     return [
         {
             "department": row["department__code"],
@@ -35,6 +38,16 @@ def entry_loop(entry_id: int, today: dt.date) -> list[dict]:
         }
         for row in tasks.order_by("department__code")
     ]
+
+
+def entry_feedback(entry_ids: list[int]):
+    """The feedback given on measures a list entry (or a person entry derived from it) brought, oldest
+    first, with the check and the department."""
+    return (
+        Feedback.objects.filter(entry_id__in=entry_ids)
+        .select_related("check_record", "department")
+        .order_by("given_at", "id")
+    )
 
 
 def department_loop(start: dt.date, end: dt.date, today: dt.date) -> list[dict]:

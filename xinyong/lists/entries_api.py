@@ -129,7 +129,7 @@ def get_entry(request, entry_id: int):
         }
         for e in entry.events.all()
     ]
-    body["loop"] = entry_loop(entry.pk, clock.today())
+    body["loop"] = entry_loop([entry.pk, *(d["id"] for d in body["derived"])], clock.today())
     return body
 
 

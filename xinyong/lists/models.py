@@ -125,6 +125,19 @@ class ListEntry(models.Model):
         return f"{self.list_type.name}：{self.subject.name}"
 
 
+# What each `ListEntryEvent.action` is called on the pages.
+EVENT_NAMES = {
+    "create": "认定发布",
+    "derive": "随组织列入（落实到人）",
+    "revoke": "撤销",
+    "expire": "期限届满移出",
+    "exit": "提前移出",
+    "repair": "信用修复移出",
+    "objection": "提出异议，措施暂停",
+    "resume": "异议不成立，措施恢复",
+}
+
+
 class ListEntryEvent(models.Model):
     """Every change of an entry, with who and why (R9)."""
 

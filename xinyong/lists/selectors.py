@@ -1,6 +1,17 @@
-"""Reading list types (R6–R8)."""
+"""Reading list types and list entries (R6–R11)."""
 
-from .models import ListType
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from xinyong.accounts.selectors import oversees, rows_visible_to
+from xinyong.checks.selectors import entry_feedback, entry_loop
+from xinyong.core import clock
+from xinyong.core.errors import NotFound
+from xinyong.subjects.selectors import get_by_code
+
+from .models import ListEntry, ListEntryEvent, ListType
 
 
 def active_list_types():
@@ -25,3 +36,86 @@ def list_type_body(list_type: ListType) -> dict:
         "person_level": list_type.person_level,
         "person_roles": list_type.person_roles,
     }
+
+
+# ---- the workbench's roster and entry pages (R7–R11) -----------------------------------------------
+
+
+def initiable_list_types(user):
+    """The list types a user's department may initiate (谁主管、谁认定): what `services.create_entry` accepts."""
+    if user.department_id is None:
+        return ListType.objects.none()
+    return active_list_types().filter(initiator_department_code=user.department.code)
+
+
+def visible_entries(user):
+    """The entries a user may see in the workbench: the department's own (it initiated them); every
+    department's for the credit office and auditors (`accounts.selectors.rows_visible_to`)."""
+    entries = ListEntry.objects.select_related("list_type", "subject", "initiator")
+    return rows_visible_to(entries, user, department_field="initiator")
+
+
+@dataclass(frozen=True)
+class RosterFilter:
+    list_type: str = ""
+    status: str = ""
+    decided_from: dt.date | None = None
+    decided_to: dt.date | None = None
+    subject: str = ""  # a code; an invalid one raises the identifier's own error
+
+
+def roster(user, filters: RosterFilter):
+    """A department's entries as decided (person entries derived from an organisation's are shown on its
+    page), newest decision first, with how many persons each reached."""
+    entries = visible_entries(user).filter(derived_from__isnull=True)
+    if filters.list_type:
+        entries = entries.filter(list_type__code=filters.list_type)
+    if filters.status:
+        entries = entries.filter(status=filters.status)
+    if filters.decided_from:
+        entries = entries.filter(decided_on__gte=filters.decided_from)
+    if filters.decided_to:
+        entries = entries.filter(decided_on__lte=filters.decided_to)
+    if filters.subject:
+        entries = entries.filter(subject=get_by_code(filters.subject))
+    return entries.annotate(persons=Count("derived_entries")).order_by("-decided_on", "-id")
+
+
+def visible_entry(user, entry_id: int) -> ListEntry:
+    """One entry the user may see; another department's is as absent as one that does not exist."""
+    entry = visible_entries(user).filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound("名单条目不存在", code="entry_not_found")
+    return entry
+
+
+@dataclass(frozen=True)
+class EntryPage:
+    entry: ListEntry
+    derived: list[ListEntry]
+    events: list  # ListEntryEvent of the entry and of its derived entries, in order
+    told: list[dict]  # per department told: tasks pushed, done, overdue, feedback given (checks.selectors)
+    feedback: list  # checks.Feedback on the measures of the entry or its derived entries
+
+
+def entry_page(user, entry_id: int) -> EntryPage:
+    """An entry with its history, the departments told of it and what they fed back (loop closure)."""
+    entry = visible_entry(user, entry_id)
+    derived = list(entry.derived_entries.select_related("subject").order_by("id"))
+    ids = [entry.pk, *(d.pk for d in derived)]
+    events = (
+        ListEntryEvent.objects.filter(entry_id__in=ids).select_related("entry__subject").order_by("occurred_at", "id")
+    )
+    today = clock.today()
+    return EntryPage(
+        entry=entry,
+        derived=derived,
+        events=list(events),
+        told=entry_loop(ids, today),
+        feedback=list(entry_feedback(ids)),
+    )
+
+
+def roster_list_types(user):
+    """The list types a roster can be filtered by: every one for those who see every department's entries."""
+    return active_list_types() if oversees(user) else initiable_list_types(user)

@@ -19,7 +19,7 @@ from xinyong.records.models import Record
 from xinyong.subjects.models import Subject
 from xinyong.subjects.selectors import get_by_code, relations_of_role
 
-from .models import CleanRecordMember, CleanRecordPublication, ListEntry, ListEntryEvent, ListType
+from .models import EXIT_CONDITIONS, CleanRecordMember, CleanRecordPublication, ListEntry, ListEntryEvent, ListType
 from .public import clean_subjects
 
 
@@ -106,23 +106,28 @@ def _event(entry: ListEntry, action: str, actor: Actor, reason: str = "") -> Non
     )
 
 
-def _derive_person_entries(entry: ListEntry, actor: Actor) -> list[ListEntry]:
-    """落实到人: the persons holding the listed roles when the conduct happened get their own entry."""
-    list_type = entry.list_type
-    if not list_type.person_level or entry.subject.is_person:
+def persons_reached(list_type: ListType, subject: Subject, on: dt.date) -> list:
+    """落实到人: the relations through which an organisation's entry reaches persons — each person once,
+    by the list type's role priority — when the list type is person-level; on the conduct date."""
+    if not list_type.person_level or subject.is_person:
         return []
-    on = entry.conduct_on or entry.decided_on
-    derived, seen = [], set()
     by_priority = {role: i for i, role in enumerate(list_type.person_roles)}
-    relations = sorted(
-        relations_of_role(entry.subject, set(list_type.person_roles), on), key=lambda r: by_priority[r.role]
-    )
+    relations = sorted(relations_of_role(subject, set(list_type.person_roles), on), key=lambda r: by_priority[r.role])
+    reached, seen = [], set()
     for relation in relations:
         if relation.member_id in seen or not relation.member.is_person:
             continue
         seen.add(relation.member_id)
+        reached.append(relation)
+    return reached
+
+
+def _derive_person_entries(entry: ListEntry, relations: list, actor: Actor) -> list[ListEntry]:
+    """The persons reached (`persons_reached`) get their own entry, derived from the organisation's."""
+    derived = []
+    for relation in relations:
         person_entry = ListEntry.objects.create(
-            list_type=list_type,
+            list_type=entry.list_type,
             subject=relation.member,
             initiator=entry.initiator,
             document_number=entry.document_number,
@@ -154,12 +159,25 @@ def snapshot_of(entry: ListEntry) -> dict:
     }
 
 
-@transaction.atomic
-def create_entry(*, actor: Actor, user: User, data: EntryInput) -> ListEntry:
+@dataclass(frozen=True)
+class PreparedEntry:
+    """An entry as `create_entry` would make it, checked but not stored: what the page shows before the
+    initiator confirms (`prepare_entry`), and what `create_entry` then stores."""
+
+    list_type: ListType
+    department: Department
+    subject: Subject
+    starts_on: dt.date
+    ends_on: dt.date | None
+    records: list
+    persons: list  # subjects.Relation: whom the entry reaches (落实到人)
+
+
+def prepare_entry(*, user: User, data: EntryInput) -> PreparedEntry:
+    """Every check `create_entry` makes, in its order, with the same errors; nothing is written."""
     list_type = get_list_type(data.list_type)
     department = _require_initiator(user, list_type)
-    today = clock.today()
-    _validate(data, today)
+    _validate(data, clock.today())
     subject = get_by_code(data.subject)
     starts, ends = _period(list_type, data)
     duplicate = ListEntry.objects.filter(
@@ -174,23 +192,30 @@ def create_entry(*, actor: Actor, user: User, data: EntryInput) -> ListEntry:
             "该主体已依同一文书列入该名单", code="duplicate_entry", details=[{"entry_id": duplicate.first().pk}]
         )
     records = _cited_records(subject, data.records)
+    persons = persons_reached(list_type, subject, data.conduct_on or data.decided_on)
+    return PreparedEntry(list_type, department, subject, starts, ends, records, persons)
+
+
+@transaction.atomic
+def create_entry(*, actor: Actor, user: User, data: EntryInput) -> ListEntry:
+    prepared = prepare_entry(user=user, data=data)
     entry = ListEntry.objects.create(
-        list_type=list_type,
-        subject=subject,
-        initiator=department,
+        list_type=prepared.list_type,
+        subject=prepared.subject,
+        initiator=prepared.department,
         document_number=data.document_number.strip(),
         basis=data.basis.strip(),
         reason=data.reason.strip(),
         decided_on=data.decided_on,
         conduct_on=data.conduct_on,
-        starts_on=starts,
-        ends_on=ends,
+        starts_on=prepared.starts_on,
+        ends_on=prepared.ends_on,
         created_by=actor.name,
         created_at=clock.now(),
     )
-    entry.records.set(records)
+    entry.records.set(prepared.records)
     _event(entry, "create", actor, data.reason)
-    derived = _derive_person_entries(entry, actor)
+    derived = _derive_person_entries(entry, prepared.persons, actor)
     engine.note_entry_changes([entry.pk, *(d.pk for d in derived)])
     push_entry_change(entry, action="publish", derived=derived)
     audit(
@@ -231,18 +256,69 @@ def revoke_entry(*, actor: Actor, user: User, entry_id: int, reason: str) -> Lis
     if not reason.strip():
         raise InvalidInput("撤销须说明理由", code="reason_required")
     entry = get_entry(entry_id)
+    _endable(user, entry, "撤销")
+    reason = within(reason.strip(), ListEntry, "end_reason", field="reason")
+    return end_entry(entry, status=ListEntry.Status.REVOKED, actor=actor, reason=reason, action="revoke")
+
+
+def earliest_exit_date(entry: ListEntry) -> dt.date | None:
+    """The first day an entry may leave its list early: after its list type's minimum period, if any."""
+    if entry.list_type.min_period_months is None:
+        return None
+    return add_months(entry.starts_on, entry.list_type.min_period_months)
+
+
+def may_end(user: User, entry: ListEntry) -> bool:
+    """May this user end the entry by decision (revoke, early exit)? Its initiating department and the
+    credit office may, while it is active; a person entry ends with its organisation's."""
+    return (
+        entry.status == ListEntry.Status.ACTIVE
+        and not entry.derived_from_id
+        and (user.department_id == entry.initiator_id or user.has_role(Role.CREDIT_OFFICE))
+    )
+
+
+def _endable(user: User, entry: ListEntry, what: str) -> None:
+    """`may_end`, with the reason when not."""
+    if may_end(user, entry):
+        return
     if entry.derived_from_id:
         raise InvalidInput(
-            "个人条目随所属组织的条目撤销，请撤销原条目",
+            f"个人条目随所属组织的条目{what}，请{what}原条目",
             code="derived_entry",
             details=[{"entry_id": entry.derived_from_id}],
         )
     if user.department_id != entry.initiator_id and not user.has_role(Role.CREDIT_OFFICE):
-        raise Forbidden("只有认定部门可以撤销该条目", code="not_list_initiator")
+        raise Forbidden(f"只有认定部门可以{what}该条目", code="not_list_initiator")
     if entry.status != ListEntry.Status.ACTIVE:
         raise InvalidInput(f"该条目已{entry.get_status_display()}", code="entry_not_active")
+
+
+@transaction.atomic
+def exit_entry(*, actor: Actor, user: User, entry_id: int, conditions: list[str], reason: str) -> ListEntry:
+    """Early exit decided by the initiating department (提前移出, R21; 001 四（六）, 002 §15): the list type
+    must allow it, its minimum period must have passed, and the subject must meet one of its conditions."""
+    if not reason.strip():
+        raise InvalidInput("提前移出须说明理由", code="reason_required")
+    entry = get_entry(entry_id)
+    _endable(user, entry, "移出")
+    allowed = entry.list_type.early_exit_conditions or []
+    if not allowed:
+        raise InvalidInput(
+            f"“{entry.list_type.name}”不适用提前移出：{entry.list_type.early_exit_rule}", code="no_early_exit"
+        )
+    earliest = earliest_exit_date(entry)
+    if earliest is not None and clock.today() < earliest:
+        raise InvalidInput(f"最短期限未满，{earliest.isoformat()} 起方可提前移出", code="too_early")
+    unknown = [c for c in conditions if c not in allowed]
+    if unknown or not conditions:
+        names = "、".join(EXIT_CONDITIONS[c] for c in allowed)
+        raise InvalidInput(f"须选择已满足的移出条件（可选：{names}）", code="conditions_missing")
+    met = "、".join(EXIT_CONDITIONS[c] for c in conditions)
     reason = within(reason.strip(), ListEntry, "end_reason", field="reason")
-    return end_entry(entry, status=ListEntry.Status.REVOKED, actor=actor, reason=reason, action="revoke")
+    return end_entry(
+        entry, status=ListEntry.Status.EXITED, actor=actor, reason=f"提前移出（{met}）：{reason}", action="exit"
+    )
 
 
 def end_entry(entry: ListEntry, *, status: str, actor: Actor, reason: str, action: str) -> ListEntry:

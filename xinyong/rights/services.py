@@ -14,7 +14,7 @@ from xinyong.core import calendar, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.lists.models import ListEntry
-from xinyong.lists.services import end_entry, set_under_objection
+from xinyong.lists.services import earliest_exit_date, end_entry, set_under_objection
 from xinyong.records.models import Record
 from xinyong.records.services import set_status
 from xinyong.supervision.models import CommitmentKind
@@ -256,9 +256,7 @@ def earliest_repair_date(item) -> dt.date | None:
         if rule is None or not item.decision_date:
             return None
         return add_months(item.decision_date, rule.min_months)
-    if item.list_type.min_period_months is None:
-        return None
-    return add_months(item.starts_on, item.list_type.min_period_months)
+    return earliest_exit_date(item)
 
 
 def _repairable(item) -> None:

@@ -46,6 +46,19 @@ def get_by_code(code: str) -> Subject:
     return subject
 
 
+def code_error(code: str) -> str | None:
+    """Why a code a person typed cannot be taken, or None. A code failing only its check character is
+    taken when a subject holds it (a stock code kept as delivered, `Subject.code_verified`); matching no
+    one, it is a typo, never an unknown subject with nothing against it."""
+    info = identify(code)
+    if info.valid:
+        return None
+    key = key_for_identifier(info)
+    if key is not None and Subject.objects.filter(key=key).exists():
+        return None
+    return info.error
+
+
 def search(query: str, *, limit: int = 20, offset: int = 0) -> Page:
     """By exact code, or by any part of a current or former name."""
     query = (query or "").strip()

@@ -1,4 +1,4 @@
-// Name suggestions for the search box: a tiny accessible combobox (no library, no CDN).
+// Name suggestions for a search box or a subject field: a tiny accessible combobox (no library, no CDN).
 (function () {
   "use strict";
   var form = document.querySelector("form[data-suggest]");
@@ -18,13 +18,18 @@
     active = i;
     if (i >= 0) input.setAttribute("aria-activedescendant", nodes[i].id); else input.removeAttribute("aria-activedescendant");
   }
-  function go(item) { window.location.href = "/subjects/" + encodeURIComponent(item.code); }
+  // A search box opens the subject's page; a form field (data-suggest-fill) takes the code instead.
+  var fill = form.hasAttribute("data-suggest-fill");
+  function go(item) {
+    if (fill) { input.value = item.code; close(); return; }
+    window.location.href = "/subjects/" + encodeURIComponent(item.code);
+  }
   function render(data) {
     list.innerHTML = ""; items = data; active = -1;
     if (!data.length) { close(); return; }
     data.forEach(function (item, i) {
       var li = document.createElement("li");
-      li.id = "q-option-" + i; li.setAttribute("role", "option"); li.setAttribute("aria-selected", "false");
+      li.id = input.id + "-option-" + i; li.setAttribute("role", "option"); li.setAttribute("aria-selected", "false");
       li.textContent = item.name;
       var code = document.createElement("small"); code.textContent = item.code; li.appendChild(code);
       li.addEventListener("mousedown", function (e) { e.preventDefault(); go(item); });
