@@ -79,11 +79,11 @@ class CommitmentIn(Schema):
 
 
 class ResolveIn(Schema):
-    note: str = Field("", max_length=500)
+    note: str = Field("", max_length=500, title="说明")
 
 
 class BreachIn(Schema):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=500, title="违诺情况")
     breach_kind: str = Field("violated", description="violated（违背承诺）、false（虚假承诺）、overdue（逾期未履行）")
 
 
@@ -211,7 +211,7 @@ class InspectorActiveIn(Schema):
 
 class ConflictIn(Schema):
     subject: str
-    reason: str = Field(min_length=1, max_length=200)
+    reason: str = Field(min_length=1, max_length=200, title="回避事由")
 
 
 class PlanIn(Schema):
@@ -413,7 +413,7 @@ def list_interviews(request, params: Query[PageParams]):
 
 
 class DecisionIn(Schema):
-    note: str = Field("", max_length=500)
+    note: str = Field("", max_length=500, title="说明")
 
 
 @router.get("/watch-referrals", auth=roles(Role.CREDIT_OFFICE, Role.AUDITOR), summary="提请列入重点关注对象名单")
@@ -460,7 +460,7 @@ class IndustryMeasureIn(Schema):
 
 
 class RevokeIn(Schema):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=500, title="撤销理由")
 
 
 @router.post("/associations", auth=OFFICE, response={201: dict}, summary="登记行业协会商会")
@@ -558,7 +558,7 @@ def revoke_industry_measure(request, measure_id: int, payload: RevokeIn):
 
 class AuthorisationIn(Schema):
     grantee: str = Field(description="被授权机构（金融机构、信用服务机构、行业协会）的部门编码")
-    purpose: str = Field(min_length=1, max_length=200)
+    purpose: str = Field(min_length=1, max_length=200, title="用途")
     valid_from: dt.date | None = None
     valid_to: dt.date
     scope: str = Field("all", description="all（全部社会公开及授权查询类信息）或 categories")
