@@ -54,9 +54,10 @@ def _title(model, loc) -> str | None:
 
 
 api = XinyongAPI(
-    title="信用平台 API",
+    # An ASCII title: clients generated from the document take their package name from it.
+    title="Xinyong API",
     version="1.0.0",
-    description="信用信息归集、联合奖惩嵌入式核查与信用服务接口。认证：`Authorization: Bearer <令牌>`。",
+    description="信用平台 API：信用信息归集、联合奖惩嵌入式核查与信用服务接口。认证：`Authorization: Bearer <令牌>`。",
     renderer=ReadableJSONRenderer(),
     urls_namespace="api-v1",
 )
