@@ -15,8 +15,7 @@ from xinyong.records.models import Record
 from xinyong.records.preparation import content_hash
 from xinyong.records.services import withdraw_record
 from xinyong.subjects.models import Subject
-
-from .factories import licence, penalty, resident_id, uscc
+from xinyong.testing.factories import licence, penalty, resident_id, uscc
 
 TODAY = dt.date(2025, 3, 10)
 
