@@ -1,5 +1,7 @@
 """Workbench forms: what a page reads from the request, in Chinese, before calling a selector or service."""
 
+import datetime as dt
+
 from django import forms
 from django.conf import settings
 
@@ -40,3 +42,27 @@ class IssueToken(forms.Form):
 def _holder_label(user) -> str:
     department = user.department.name if user.department_id else "无部门"
     return f"{user.get_username()}（{department}）"
+
+
+class Period(forms.Form):
+    """A reporting period, this month unless asked otherwise."""
+
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data, *, default: tuple[dt.date, dt.date]):
+        self.default = default
+        super().__init__(
+            data if data.get("start") or data.get("end") else None, initial={"start": default[0], "end": default[1]}
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            raise forms.ValidationError("结束日期早于开始日期。")
+        return cleaned
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        return self.default

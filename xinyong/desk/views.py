@@ -2,6 +2,8 @@
 service with the signed-in user as actor, and renders; who may open it is `desk_page`'s role set — the
 set the matching API endpoint uses."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,15 +13,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xinyong.accounts import selectors as accounts
 from xinyong.accounts import services as account_services
 from xinyong.accounts.selectors import department_of
+from xinyong.accounts.services import get_department
 from xinyong.checks import selectors as checks
 from xinyong.checks import services as check_services
 from xinyong.checks.api import TASK_ROLES
 from xinyong.core import clock
 from xinyong.core.pagination import PageOutOfRange, page_number, pager, paginate
+from xinyong.stats import selectors as stats
+from xinyong.stats.api import READERS as STATISTICS_READERS
 
 from . import todo
 from .access import desk_page, not_found
-from .forms import STATE_NAMES, CloseTask, IssueToken, TaskFilter
+from .forms import STATE_NAMES, CloseTask, IssueToken, Period, TaskFilter
 from .pages import render_page
 
 PAGE_SIZE = 20
@@ -114,3 +119,33 @@ def revoke_token(request, prefix: str):
         request, f"令牌 {token.prefix}（{token.name or '未注明用途'}）已吊销，使用它的系统将无法再调用接口。"
     )
     return redirect("desk:tokens")
+
+
+def _period(request) -> tuple[Period, dt.date, dt.date]:
+    today = clock.today()
+    form = Period(request.GET, default=stats.month_bounds(f"{today:%Y-%m}"))
+    return form, *form.period()
+
+
+@desk_page(STATISTICS_READERS.roles)
+def statistics(request):
+    """统计分析: the loop per department over a period — checks, feedback, tasks pushed, closed, overdue —
+    each figure linking to the rows behind it."""
+    form, start, end = _period(request)
+    rows = checks.department_loop(start, end, clock.today())
+    query = f"start={start}&end={end}"
+    return render_page(request, "desk/statistics.html", {"form": form, "rows": rows, "query": query})
+
+
+@desk_page(STATISTICS_READERS.roles)
+def statistics_rows(request, department: str, kind: str):
+    if kind not in stats.LOOP_ROWS:
+        return not_found(request)
+    form, start, end = _period(request)
+    found = get_department(department)
+    try:
+        items, page = _page(request, stats.loop_rows(kind, found, start, end, clock.today()))
+    except PageOutOfRange:
+        return not_found(request, f"最多浏览前 {MAX_PAGE} 页，请缩短统计期间。")
+    context = {"department": found, "kind": kind, "title": stats.LOOP_ROWS[kind], "items": items, "pager": page}
+    return render_page(request, "desk/statistics_rows.html", {**context, "start": start, "end": end, "form": form})
