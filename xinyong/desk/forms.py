@@ -47,8 +47,8 @@ def _holder_label(user) -> str:
 class Period(forms.Form):
     """A reporting period, this month unless asked otherwise."""
 
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, data, *, default: tuple[dt.date, dt.date]):
         self.default = default
