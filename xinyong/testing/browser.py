@@ -7,7 +7,6 @@ A test module imports `audit_table_flushable` (pytest finds fixtures by name in 
 """
 
 import contextlib
-import os
 from importlib import import_module
 from pathlib import Path
 
@@ -25,11 +24,17 @@ ARGS = [
 OFFICE_SCREEN = {"width": 1366, "height": 768}
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-# Where journeys leave their screenshots for a person to look at (XINYONG_SCREENS overrides).
-SCREENS = Path(os.environ.get("XINYONG_SCREENS", "/work/screens"))
+
+
+def screens() -> Path:
+    """Where journeys leave their screenshots (the test setting XINYONG_SCREENS)."""
+    from django.conf import settings
+
+    return Path(settings.XINYONG_SCREENS)
+
 
 BROWSER_MARKS = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium not installed (scripts/system-packages.sh)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium not installed (scripts/system-packages.sh)"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("audit_table_flushable"),
 ]

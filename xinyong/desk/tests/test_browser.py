@@ -11,11 +11,11 @@ from xinyong import demo
 from xinyong.testing.browser import (
     BROWSER_MARKS,
     OFFICE_SCREEN,
-    SCREENS,
     audit_table_flushable,  # noqa: F401
     axe_violations,
     chromium_page,
     fits_width,
+    screens,
 )
 
 pytestmark = BROWSER_MARKS
@@ -39,8 +39,9 @@ def _looked_at(page, name: str) -> None:
     """The page passes axe, fits the office screen, and is photographed for a person to look at."""
     assert axe_violations(page) == [], name
     assert fits_width(page), f"{name} is wider than 1366 px"
-    (SCREENS / "desk").mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / "desk" / f"{name}.png"), full_page=True)
+    folder = screens() / "desk"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def _sign_in(page, url, username, password):
