@@ -60,7 +60,8 @@ def make_user(db):
         dept = accounts.upsert_department(actor=SYSTEM, code=department, name=department_name or f"部门{department}")
         user = accounts.create_user(
             actor=SYSTEM,
-            username=f"u{counter['n']}-{'-'.join(roles) or 'none'}",
+            # At most 64 characters: the audit trail's object id (the counter keeps it unique).
+            username=f"u{counter['n']}-{'-'.join(roles) or 'none'}"[:64],
             department=dept,
             roles=list(roles),
         )
