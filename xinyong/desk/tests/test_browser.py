@@ -36,7 +36,8 @@ def browser(site):
 
 
 def _looked_at(page, name: str) -> None:
-    """The page passes axe, fits the window (1366×768 unless a test changes it), and is photographed for a person to look at."""
+    """The page passes axe, fits the window (1366×768 unless a test changes it), and is photographed for a
+    person to look at."""
     assert axe_violations(page) == [], name
     assert fits_width(page), f"{name} is wider than the window"
     folder = screens() / "desk"
