@@ -23,7 +23,8 @@ REGION = "360404"
 
 DEPARTMENTS = [
     ("XYB", "柴桑区社会信用体系建设领导小组办公室", [Role.CREDIT_OFFICE]),
-    ("SCJG", "柴桑区市场监督管理局", [Role.PROVIDER, Role.INITIATOR, Role.IMPLEMENTER]),
+    # Also its own department's administrator: issues the API tokens of its systems in the workbench.
+    ("SCJG", "柴桑区市场监督管理局", [Role.PROVIDER, Role.INITIATOR, Role.IMPLEMENTER, Role.DEPARTMENT_ADMIN]),
     ("SW", "国家税务总局九江市柴桑区税务局", [Role.PROVIDER, Role.INITIATOR, Role.IMPLEMENTER]),
     ("FY", "柴桑区人民法院", [Role.PROVIDER, Role.INITIATOR]),
     ("FGW", "柴桑区发展和改革委员会", [Role.PROVIDER, Role.INITIATOR, Role.IMPLEMENTER]),

@@ -13,3 +13,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 
 # Tests read what a check stored right after it (the writer's own tests switch the delay on).
 XINYONG_CHECK_WRITE_DELAY_MS = 0
+
+# Where browser journeys leave their screenshots for a person to look at (xinyong/testing/browser.py).
+XINYONG_SCREENS = os.environ.get("XINYONG_SCREENS", "/work/screens")

@@ -51,6 +51,7 @@ class Role(models.Model):
     CREDIT_AGENCY = roles.CREDIT_AGENCY
     ASSOCIATION = roles.ASSOCIATION
     FINANCIAL_INSTITUTION = roles.FINANCIAL_INSTITUTION
+    DEPARTMENT_ADMIN = roles.DEPARTMENT_ADMIN
 
     code = models.SlugField("角色编码", max_length=32, unique=True)
     name = models.CharField("角色名称", max_length=50)

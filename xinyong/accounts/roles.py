@@ -20,6 +20,7 @@ DISCIPLINE = "discipline"  # 纪检监察机关: as personnel
 CREDIT_AGENCY = "credit_agency"  # 信用服务机构: writes third-party credit reports
 ASSOCIATION = "association"  # 行业协会商会: industry self-discipline measures
 FINANCIAL_INSTITUTION = "financial_institution"  # 金融机构: reads what subjects authorise
+DEPARTMENT_ADMIN = "department_admin"  # 部门管理员: manages its own department's API tokens (accounts 0006)
 
 ROLE_NAMES = {
     CREDIT_OFFICE: "信用办",
@@ -33,6 +34,7 @@ ROLE_NAMES = {
     CREDIT_AGENCY: "信用服务机构",
     ASSOCIATION: "行业协会商会",
     FINANCIAL_INSTITUTION: "金融机构",
+    DEPARTMENT_ADMIN: "部门管理员",
 }
 
 # ---- groups --------------------------------------------------------------------------------------
@@ -51,6 +53,9 @@ GRANTEES = frozenset({FINANCIAL_INSTITUTION, CREDIT_AGENCY, ASSOCIATION})
 # A department's inbox: list changes pushed, decisions owed, and public-sector notices (R16), which reach
 # audit offices, discipline and personnel departments too.
 TASK_READERS = DEPARTMENTS | {AUDITOR, PERSONNEL, DISCIPLINE}
+# Who issues and revokes API tokens in the workbench: a department's administrator its department's, the
+# credit office every department's.
+TOKEN_MANAGERS = frozenset({CREDIT_OFFICE, DEPARTMENT_ADMIN})
 # Records and import jobs: the providing department its own, the overseers all.
 RECORD_READERS = OVERSEERS | {PROVIDER}
 # Look a subject up by code (before providing or keeping records).

@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 
 from xinyong.core.errors import Forbidden
 
-from .models import Department, Role, User
+from .models import ApiToken, Department, Role, User
 from .roles import OVERSEERS
 
 
@@ -38,3 +38,16 @@ def works_at_desk(user: User) -> bool:
     """Department staff: an active user holding any role but a subject's. No `is_staff` flag is needed —
     that one only opens Django's admin."""
     return user.is_active and bool(user.role_codes() - {Role.SUBJECT})
+
+
+def manageable_tokens(user: User) -> QuerySet:
+    """The API tokens a token manager may see and revoke, newest first."""
+    tokens = ApiToken.objects.select_related("user__department").order_by("-created_at", "-id")
+    return rows_visible_to(tokens, user, department_field="user__department", overseers=(Role.CREDIT_OFFICE,))
+
+
+def token_holders(user: User) -> QuerySet:
+    """The accounts a token manager may issue tokens to: active department staff in its scope."""
+    staff = User.objects.filter(is_active=True).exclude(roles__code=Role.SUBJECT).filter(roles__isnull=False)
+    staff = staff.distinct().select_related("department").order_by("department__code", "username")
+    return rows_visible_to(staff, user, department_field="department", overseers=(Role.CREDIT_OFFICE,))

@@ -15,8 +15,10 @@ from xinyong.core import clock
 from xinyong.core.errors import InvalidInput, NotFound
 
 from .models import ApiToken, Department, Role, User
+from .selectors import manageable_tokens, token_holders
 
 TOKEN_PREFIX = "xy_"
+MAX_TOKEN_DAYS = 3650  # tokens issued in the workbench expire within ten years
 
 
 def _department_snapshot(department: Department) -> dict:
@@ -168,6 +170,24 @@ def revoke_token(*, actor: Actor, prefix: str) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit(actor=actor, action="token.revoke", object_type="api_token", object_id=prefix)
     return token
+
+
+def issue_token(*, actor: Actor, manager: User, holder_id: int, name: str, days: int) -> tuple[ApiToken, str]:
+    """A token issued in the workbench by a token manager (roles.TOKEN_MANAGERS) to an account in its
+    scope: its own department's staff, or anyone's for the credit office."""
+    holder = token_holders(manager).filter(pk=holder_id).first()
+    if holder is None:
+        raise NotFound("该账号不存在或不属于本部门", code="user_not_found")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(f"有效期应在 1 到 {MAX_TOKEN_DAYS} 天之间", code="invalid_days")
+    return create_token(actor=actor, user=holder, name=name.strip(), days=days)
+
+
+def withdraw_token(*, actor: Actor, manager: User, prefix: str) -> ApiToken:
+    """Revoke a token in the manager's scope (another department's is not found)."""
+    if not manageable_tokens(manager).filter(prefix=prefix).exists():
+        raise NotFound(f"令牌“{prefix}”不存在", code="token_not_found")
+    return revoke_token(actor=actor, prefix=prefix)
 
 
 # digest of a token -> (looked up at, monotonic; user with department and roles; token expiry). Every

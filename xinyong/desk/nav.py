@@ -28,7 +28,9 @@ class Entry:
 
 ENTRIES: list[Entry] = [
     Entry("待办", "desk:home", todo.count),
-    Entry("推送任务", "desk:tasks", todo.open_tasks),
+    Entry("推送任务", "desk:tasks", todo.open_tasks, also=("desk:close_task",)),
+    Entry("接口令牌", "desk:tokens", also=("desk:revoke_token",)),
+    Entry("统计分析", "desk:statistics", also=("desk:statistics_rows",)),
 ]
 
 

@@ -6,11 +6,12 @@ import re
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from xinyong.accounts.models import Department
-from xinyong.checks.selectors import department_loop
+from xinyong.checks.models import Feedback, Task
+from xinyong.checks.selectors import department_loop, overdue
 from xinyong.core import parameters
 from xinyong.lists.models import ListEntry
 from xinyong.records.models import Record
@@ -132,3 +133,34 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     first = dt.date.fromisoformat(f"{month}-01")
     following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return first, following - dt.timedelta(days=1)
+
+
+# ---- the rows behind the loop figures (checks.selectors.department_loop), per department -------------
+
+LOOP_ROWS = {
+    "pushed": "推送任务",
+    "closed": "已处理任务",
+    "overdue": "逾期未处理任务",
+    "feedback": "落实反馈",
+}
+
+
+def loop_rows(kind: str, department: Department, start: dt.date, end: dt.date, today: dt.date) -> QuerySet:
+    """The rows one figure of `department_loop` counts for a department over [start, end]: the tasks pushed
+    to it (all, closed, open past due) or the feedback it gave on checks made in the period."""
+    if kind == "feedback":
+        return (
+            Feedback.objects.filter(
+                department=department,
+                check_record__checked_at__date__gte=start,
+                check_record__checked_at__date__lte=end,
+            )
+            .select_related("check_record__subject")
+            .order_by("-given_at", "-id")
+        )
+    tasks = Task.objects.filter(department=department, created_at__date__gte=start, created_at__date__lte=end)
+    if kind == "closed":
+        tasks = tasks.filter(status=Task.Status.DONE)
+    elif kind == "overdue":
+        tasks = tasks.filter(overdue(today))
+    return tasks.select_related("entry__list_type", "entry__subject").order_by("due_on", "created_at", "id")

@@ -14,7 +14,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-SKIPPED_DIRS = {".git", ".venv", "node_modules", "__pycache__", ".hypothesis", ".ruff_cache", "var", "build", "dist"}
+# Third-party files (`vendor/`, minified scripts) are not the project's text.
+SKIPPED_DIRS = {
+    *(".git", ".venv", "node_modules", "__pycache__", ".hypothesis", ".ruff_cache", "var", "build", "dist"),
+    "vendor",
+}
 TEXT_SUFFIXES = {".py", ".md", ".json", ".html", ".txt", ".sh", ".toml", ".cfg", ".ini", ".yaml", ".yml", ".css", ".js"}
 NUMERALS = "一二三四五六七八九十"
 
@@ -25,7 +29,9 @@ def _text_files() -> list[Path]:
         relative = path.relative_to(ROOT)
         if any(part in SKIPPED_DIRS or part.endswith(".egg-info") for part in relative.parts):
             continue
-        if path.is_file() and path.suffix in TEXT_SUFFIXES and relative.parts[:2] != ("docs", "sources"):
+        if path.name.endswith(".min.js") or relative.parts[:2] == ("docs", "sources"):
+            continue
+        if path.is_file() and path.suffix in TEXT_SUFFIXES:
             files.append(path)
     return sorted(files)
 

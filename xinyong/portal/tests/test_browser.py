@@ -3,7 +3,6 @@ served by pytest-django's live server — search a company (with the suggestions
 download its credit report and verify it."""
 
 import hashlib
-import os
 import re
 import shutil
 import subprocess
@@ -12,42 +11,9 @@ import pytest
 
 from xinyong import demo
 from xinyong.demo import demo_uscc
+from xinyong.testing.browser import BROWSER_MARKS, audit_table_flushable, chromium_page  # noqa: F401
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium not installed (scripts/system-packages.sh)"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _audit_table_flushable(django_db_setup, django_db_blocker):
-    """A live-server test is transactional: Django empties every table afterwards. On SQLite it does so
-    with DELETE, which the audit table's append-only trigger refuses (PostgreSQL truncates, which the
-    row trigger does not see). Lift that one trigger for this module and put it back after the flush."""
-    from importlib import import_module
-
-    from django.db import connection
-
-    triggers = import_module("xinyong.audit.migrations.0002_append_only_triggers")
-    sqlite = connection.vendor == "sqlite"
-    if sqlite:
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER IF EXISTS audit_no_delete")
-    yield
-    if sqlite:
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute(next(sql for sql in triggers.SQLITE_UP if "audit_no_delete" in sql))
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -60,16 +26,8 @@ def demo_site(live_server, frozen):
 
 @pytest.fixture
 def browser_page(demo_site):
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(accept_downloads=True, locale="zh-CN")
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    with chromium_page(accept_downloads=True) as (page, errors):
         yield page, errors
-        context.close()
-        browser.close()
 
 
 def test_search_open_download_and_verify_a_report(demo_site, browser_page, tmp_path):

@@ -20,9 +20,9 @@ class Command(BaseCommand):
             action="append",
             default=[],
             dest="roles",
-            help="credit_office / provider / initiator / implementer / auditor，可重复",
+            help="credit_office / provider / initiator / implementer / department_admin / auditor 等，可重复",
         )
-        create.add_argument("--password", help="后台登录密码（不填则只能用 API 令牌）")
+        create.add_argument("--password", help="登录密码：有角色即可登录工作台（不填则只能用 API 令牌）")
         create.add_argument("--staff", action="store_true", help="允许登录管理后台")
 
     def handle(self, *args, **options):

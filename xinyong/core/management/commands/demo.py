@@ -27,7 +27,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  数据库：{database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
         self.stdout.write(f"  门户首页：{url}")
         self.stdout.write(f"  接口文档：{url}api/v1/docs")
-        self.stdout.write(f"  管理后台：{url}admin/")
+        self.stdout.write(f"  工作台登录：{url}accounts/login/（部门工作人员进入信用工作台）")
+        self.stdout.write(f"  管理后台：{url}admin/（信用办维护目录和规则）")
         self.stdout.write("  演示账号（密码和令牌每次运行 demo 都会重新生成）：")
         for login in logins:
             self.stdout.write(
