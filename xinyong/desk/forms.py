@@ -6,8 +6,8 @@ from django import forms
 from django.conf import settings
 
 from xinyong.accounts.services import MAX_TOKEN_DAYS
-from xinyong.checks.models import Task
-from xinyong.checks.selectors import TASK_STATES
+from xinyong.notices.models import Task
+from xinyong.notices.selectors import TASK_STATES
 
 STATE_NAMES = {"open": "待处理", "overdue": "已逾期", "done": "已处理"}
 

@@ -12,14 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xinyong.accounts import selectors as accounts
 from xinyong.accounts import services as account_services
-from xinyong.accounts.roles import TOKEN_MANAGERS
+from xinyong.accounts.roles import TASK_READERS, TOKEN_MANAGERS
 from xinyong.accounts.selectors import department_of
 from xinyong.accounts.services import get_department
 from xinyong.checks import selectors as checks
-from xinyong.checks import services as check_services
-from xinyong.checks.api import TASK_ROLES
 from xinyong.core import clock
 from xinyong.core.pagination import PageOutOfRange, page_number, pager, paginate
+from xinyong.notices import selectors as notices
+from xinyong.notices import services as notice_services
 from xinyong.stats import selectors as stats
 from xinyong.stats.api import READERS as STATISTICS_READERS
 
@@ -47,13 +47,13 @@ def home(request):
     return render_page(request, "desk/home.html", {"items": items, "total": total})
 
 
-@desk_page(TASK_ROLES.roles)
+@desk_page(TASK_READERS)
 def tasks(request):
     """推送任务: the department's inbox by state (open, overdue, done) and kind."""
     department = department_of(request.user)
     filters = TaskFilter(request.GET)
     state, action = filters.values()
-    found = checks.department_tasks(department, state=state, today=clock.today(), action=action)
+    found = notices.department_tasks(department, state=state, today=clock.today(), action=action)
     try:
         items, page = _page(request, found)
     except PageOutOfRange:
@@ -71,7 +71,7 @@ def _tasks_url(state: str, action: str = "") -> str:
     return reverse("desk:tasks") + query
 
 
-@desk_page(TASK_ROLES.roles)
+@desk_page(TASK_READERS)
 @require_POST
 def close_task(request, task_id: int):
     """Mark a task handled, with a note (audited; another department's task is not found)."""
@@ -79,7 +79,7 @@ def close_task(request, task_id: int):
     if not form.is_valid():
         messages.error(request, "；".join(form.errors["note"]))
         return redirect(_tasks_url("open"))
-    task = check_services.close_task(
+    task = notice_services.close_task(
         actor=request.actor, department=department_of(request.user), task_id=task_id, note=form.cleaned_data["note"]
     )
     messages.success(request, f"已标记为已处理：{task.get_action_display()}（{task.reason}）。")

@@ -10,10 +10,12 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from xinyong.accounts.models import Department
-from xinyong.checks.models import Feedback, Task
-from xinyong.checks.selectors import department_loop, overdue
+from xinyong.checks.models import Feedback
+from xinyong.checks.selectors import department_loop
 from xinyong.core import parameters
 from xinyong.lists.models import ListEntry
+from xinyong.notices.models import Task
+from xinyong.notices.selectors import overdue
 from xinyong.records.models import Record
 from xinyong.records.selectors import timeliness
 from xinyong.rights.models import Objection, Repair

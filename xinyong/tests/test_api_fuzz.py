@@ -9,7 +9,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from xinyong.accounts.auth import ROLE_NAMES
+from xinyong.accounts.roles import ROLE_NAMES
 
 pytestmark = pytest.mark.slow  # some hundred generated requests
 

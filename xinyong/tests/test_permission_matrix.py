@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from xinyong.accounts.auth import ROLE_NAMES, RoleAuth
+from xinyong.accounts.auth import RoleAuth
+from xinyong.accounts.roles import ROLE_NAMES
 from xinyong.api import api as ninja_api
 
 PUBLIC = {

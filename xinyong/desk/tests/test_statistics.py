@@ -4,8 +4,9 @@ import datetime as dt
 import re
 
 from xinyong.accounts.models import Department
-from xinyong.checks.models import Check, Feedback, Task
+from xinyong.checks.models import Check, Feedback
 from xinyong.core import clock
+from xinyong.notices.models import Task
 
 
 def _tasks(code: str, *, done: int, overdue: int, open_: int) -> None:

@@ -7,8 +7,8 @@ import pytest
 
 from xinyong.accounts.models import Department
 from xinyong.audit.models import AuditEvent
-from xinyong.checks.models import Task
 from xinyong.core import clock
+from xinyong.notices.models import Task
 
 
 def _task(department_code: str, action="revoke", due_on=dt.date(2025, 7, 7), **fields) -> Task:
