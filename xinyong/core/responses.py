@@ -3,7 +3,7 @@ subject or a catalog entry named by code and name; and `errors()`, which declare
 in its `response=`.
 
 Every endpoint declares its success and error schemas, so /api/v1/openapi.json says what it answers and a
-client generated from it parses every answer (xinyong/tests/test_openapi.py walks the document)."""
+client generated from it parses every answer."""
 
 from typing import Any, Generic, TypeVar
 

@@ -344,7 +344,8 @@ def receive_entry(source: str, payload: dict, actor: Actor, sealed: dict) -> Out
     entry.refresh_from_db()  # dates as dates, for the snapshot and the derived entries
     ReceivedEntry.objects.create(source=source, origin_id=payload["id"], entry=entry)
     lists._event(entry, "create", actor, f"{payload['initiator']['name']}认定，经{source}平台接收")
-    derived = lists._derive_person_entries(entry, actor)
+    reached = lists.persons_reached(entry.list_type, entry.subject, entry.conduct_on or entry.decided_on)
+    derived = lists._derive_person_entries(entry, reached, actor)
     engine.note_entry_changes([entry.pk, *(d.pk for d in derived)])
     push_entry_change(entry, action="publish", derived=derived)
     audit(
