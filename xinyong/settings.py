@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "xinyong.federation",
     "xinyong.stats",
     "xinyong.portal",
+    "xinyong.desk",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Project wording of Django's own form messages (xinyong/locale), read before Django's translations.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -261,3 +264,7 @@ XINYONG_INTEGRITY_READER_ROLES = [
 ]
 
 AUTHENTICATION_BACKENDS = ["xinyong.accounts.backends.ThrottledModelBackend"]
+# Pages for people (architecture §4b): one sign-in; staff land on the workbench, subjects on 我的信用.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:landing"
+CSRF_FAILURE_VIEW = "xinyong.desk.errors.csrf_failure"

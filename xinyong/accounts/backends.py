@@ -21,6 +21,7 @@ MAX_FAILURES = 5
 MAX_ADDRESS_FAILURES = 20
 MAX_USER_FAILURES = 50
 LOCK_SECONDS = 15 * 60
+LOCKED_MESSAGE = "登录失败次数过多，请15分钟后再试"
 
 
 def _counters(username: str, request) -> list[tuple[str, int]]:
@@ -42,7 +43,7 @@ class ThrottledModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is not None and is_locked(username, request):
             # PermissionDenied stops Django from trying other backends and counts as a failure.
-            raise PermissionDenied("登录失败次数过多，请15分钟后再试")
+            raise PermissionDenied(LOCKED_MESSAGE)
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None:
             # This name from this address is cleared; the wider counts keep what others tried.

@@ -33,3 +33,9 @@ def rows_visible_to(
     if user.department_id is None:
         return queryset.none()
     return queryset.filter(**{department_field: user.department_id})
+
+
+def works_at_desk(user: User) -> bool:
+    """Department staff: an active user holding any role but a subject's. No `is_staff` flag is needed —
+    that one only opens Django's admin."""
+    return user.is_active and bool(user.role_codes() - {Role.SUBJECT})

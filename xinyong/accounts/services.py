@@ -120,6 +120,15 @@ def create_user(
     return user
 
 
+@transaction.atomic
+def change_password(*, actor: Actor, user: User, password: str) -> User:
+    """Set a new password (validated by the caller's form with Django's validators); audited without it."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit(actor=actor, action="user.password", object_type="user", object_id=user.username)
+    return user
+
+
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 

@@ -2,7 +2,10 @@
 
 import datetime as dt
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from xinyong.core import calendar, parameters
 
 from .models import Check, CheckBatch, Feedback, Task
 
@@ -110,3 +113,68 @@ def department_loop(start: dt.date, end: dt.date, today: dt.date) -> list[dict]:
         if target["measures_answered"]:
             target["feedback_rate"] = round(target["feedback"] / target["measures_answered"], 4)
     return sorted(per_department.values(), key=lambda r: r["department"])
+
+
+# ---- a department's inbox (the workbench's 待办 and 推送任务) -----------------------------------
+
+TASK_STATES = ("open", "overdue", "done")
+
+
+def department_tasks(department, *, state: str, today: dt.date, action: str = "") -> QuerySet:
+    """A department's pushed tasks: open (oldest due first, undated last), overdue (open past their due
+    date), or done (latest first); `action` narrows to one kind."""
+    tasks = Task.objects.filter(department=department).select_related(
+        "entry__list_type", "entry__subject", "objection", "repair"
+    )
+    if action:
+        tasks = tasks.filter(action=action)
+    if state == "done":
+        return tasks.filter(status=Task.Status.DONE).order_by("-done_at", "-id")
+    tasks = tasks.filter(overdue(today)) if state == "overdue" else tasks.filter(status=Task.Status.OPEN)
+    return tasks.order_by(F("due_on").asc(nulls_last=True), "created_at", "id")
+
+
+def feedback_due_on(checked_at: dt.datetime) -> dt.date | None:
+    """When feedback on a check falls due: `feedback_working_days` working days after the day of the check,
+    the period a pushed task gets (services.feedback_due). None when the calendar lacks the year."""
+    try:
+        return calendar.add_working_days(timezone.localdate(checked_at), parameters.integer("feedback_working_days"))
+    except calendar.CalendarMissing:
+        return None
+
+
+def _owed(*, check: Check | None = None, batch: CheckBatch | None = None) -> dict:
+    made = check or batch
+    return {
+        "check": check,
+        "batch": batch,
+        "number": made.number,
+        "checked_at": made.checked_at,
+        "owed": made.measure_count - made.given,
+    }
+
+
+def feedback_owed(department, *, limit: int = 100) -> tuple[list[dict], int]:
+    """Checks this department made whose answer had measures in force, not all of them fed back yet (R11),
+    oldest first: single checks, and batches counted as one line each. Returns (the first `limit`, how many
+    in all); each item: `number`, `check` or `batch`, `checked_at`, `owed` (measures without feedback),
+    `due_on`."""
+    singles = (
+        Check.objects.filter(implementer=department, batch__isnull=True, measure_count__gt=0)
+        .annotate(given=Count("feedback"))
+        .filter(given__lt=F("measure_count"))
+        .select_related("subject")
+        .order_by("checked_at", "id")
+    )
+    batches = (
+        CheckBatch.objects.filter(implementer=department, measure_count__gt=0)
+        .annotate(given=Count("items__feedback"))
+        .filter(given__lt=F("measure_count"))
+        .defer("document", "subject_ids")
+        .order_by("checked_at", "id")
+    )
+    found = [_owed(check=c) for c in singles[:limit]] + [_owed(batch=b) for b in batches[:limit]]
+    found.sort(key=lambda item: item["checked_at"])
+    for item in found[:limit]:
+        item["due_on"] = feedback_due_on(item["checked_at"])
+    return found[:limit], singles.count() + batches.count()

@@ -1,0 +1,45 @@
+"""待办: what a department owes, from the tasks pushed to it and the feedback its checks await, oldest due
+first (R11). Composed from the selectors that own each rule; nothing is decided here but the order."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from xinyong.checks import selectors as checks
+from xinyong.checks.models import Task
+
+LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Todo:
+    due_on: dt.date | None
+    overdue: bool
+    task: Task | None = None
+    owed: dict | None = None  # an item of checks.selectors.feedback_owed
+
+
+def _order(item: Todo):
+    return (item.due_on is None, item.due_on or dt.date.max)
+
+
+def for_department(department, today: dt.date) -> tuple[list[Todo], int]:
+    """The first LIMIT things to do, and how many in all."""
+    tasks = checks.department_tasks(department, state="open", today=today)
+    owed, owed_total = checks.feedback_owed(department, limit=LIMIT)
+    items = [Todo(t.due_on, bool(t.due_on and t.due_on < today), task=t) for t in tasks[:LIMIT]]
+    items += [Todo(o["due_on"], bool(o["due_on"] and o["due_on"] < today), owed=o) for o in owed]
+    items.sort(key=_order)
+    return items[:LIMIT], tasks.count() + owed_total
+
+
+def count(user, today: dt.date) -> int | None:
+    if user.department_id is None:
+        return None
+    tasks = checks.department_tasks(user.department, state="open", today=today).count()
+    return tasks + checks.feedback_owed(user.department, limit=0)[1]
+
+
+def open_tasks(user, today: dt.date) -> int | None:
+    if user.department_id is None:
+        return None
+    return checks.department_tasks(user.department, state="open", today=today).count()
