@@ -30,9 +30,10 @@ _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 
 
 api = NinjaAPI(
-    title="信用平台 API",
+    # An ASCII title: clients generated from the document take their package name from it.
+    title="Xinyong API",
     version="1.0.0",
-    description="信用信息归集、联合奖惩嵌入式核查与信用服务接口。认证：`Authorization: Bearer <令牌>`。",
+    description="信用平台 API：信用信息归集、联合奖惩嵌入式核查与信用服务接口。认证：`Authorization: Bearer <令牌>`。",
     renderer=ReadableJSONRenderer(),
     urls_namespace="api-v1",
 )

@@ -174,7 +174,7 @@ XINYONG_LOOKUP_KEY = os.environ.get("XINYONG_LOOKUP_KEY", "")
 # (xinyong/federation/sealing.py); unset, persons' records and entries do not cross.
 XINYONG_FEDERATION_KEY = os.environ.get("XINYONG_FEDERATION_KEY", "")
 
-# Bulk imports (xinyong/records/imports.py): the upload limit (XINYONG_IMPORT_MAX_MB megabytes; 413
+# Bulk imports (xinyong/records/imports/): the upload limit (XINYONG_IMPORT_MAX_MB megabytes; 413
 # above), rows per batch, and helper processes preparing rows of large files (0: the importing process
 # prepares them itself; unset: one per core, at most 2).
 XINYONG_IMPORT_MAX_BYTES = int(os.environ.get("XINYONG_IMPORT_MAX_MB") or "200") * 1024 * 1024

@@ -7,7 +7,7 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("favicon.ico", RedirectView.as_view(url=static("xinyong/favicon.svg"), permanent=True)),
+    path("favicon.ico", RedirectView.as_view(url=static("site/favicon.svg"), permanent=True)),
     path("search", views.search, name="search"),
     path("subjects/<str:code>", views.subject, name="subject"),
     path("publicity/licensing", views.publicity, {"kind": "licensing"}, name="licensing"),

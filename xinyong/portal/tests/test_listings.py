@@ -218,7 +218,7 @@ def test_pending_objection_shows_on_page_and_report(client, api, loaded):
 
 def test_favicon(client, db):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301 and response["Location"] == "/static/xinyong/favicon.svg"
+    assert response.status_code == 301 and response["Location"] == "/static/site/favicon.svg"
 
 
 def test_monthly_list_of_subjects_with_no_bad_record(client, loaded):

@@ -12,9 +12,11 @@ from django.test import override_settings
 
 from xinyong.accounts.models import Department
 from xinyong.audit.models import AuditEvent
+from xinyong.audit.services import Actor
 from xinyong.catalog.models import Category
 from xinyong.core import clock, crypto
 from xinyong.records import imports
+from xinyong.records.imports import storing
 from xinyong.records.models import ImportJob, ImportRowError, Record
 from xinyong.subjects.models import Subject
 
@@ -179,7 +181,7 @@ def test_missing_required_column_is_a_job_error(api, scjg, tmp_path):
 
 def test_interrupted_import_resumes_and_lands_every_row_once(scjg, tmp_path, monkeypatch):
     path = write_csv(tmp_path / "seven.csv", [penalty(n) for n in range(1, 8)] + [penalty(9, CF_JDRQ="x")])
-    real_store = imports.store_batch
+    real_store = storing.store_batch
     calls = {"n": 0}
 
     def crashing_store(*args):
@@ -188,7 +190,7 @@ def test_interrupted_import_resumes_and_lands_every_row_once(scjg, tmp_path, mon
             raise RuntimeError("disk full")
         return real_store(*args)
 
-    monkeypatch.setattr(imports, "store_batch", crashing_store)
+    monkeypatch.setattr(storing, "store_batch", crashing_store)
     args = ["--category", "admin_penalty", "--provider", "SCJG", "--batch-size", "3", "--no-progress"]
     with pytest.raises(CommandError, match="--resume"):
         call_command("import", str(path), *args, stdout=io.StringIO(), stderr=io.StringIO())
@@ -196,7 +198,7 @@ def test_interrupted_import_resumes_and_lands_every_row_once(scjg, tmp_path, mon
     assert job.status == "failed" and "--resume" in job.message
     assert (job.next_line, job.processed_rows, Record.objects.count()) == (5, 3, 3)
 
-    monkeypatch.setattr(imports, "store_batch", real_store)
+    monkeypatch.setattr(storing, "store_batch", real_store)
     out = io.StringIO()
     call_command("import", "--resume", str(job.pk), "--no-progress", stdout=out, stderr=io.StringIO())
     job.refresh_from_db()
@@ -338,7 +340,7 @@ def test_upload_is_queued_for_the_worker(api, scjg, tmp_path):
         job = upload(api, scjg, write_csv(tmp_path / "q.csv", [penalty(1), penalty(2)])).json()
     assert job["status"] == "pending" and job["total_rows"] == 2 and job["progress"] == 0
     queued = DBTaskResult.objects.get()
-    assert queued.task_path.endswith("imports.process_import") and queued.args_kwargs["args"] == [job["id"]]
+    assert queued.task_path.endswith("imports.runner.process_import") and queued.args_kwargs["args"] == [job["id"]]
     imports.process_import.call(job["id"])
     assert ImportJob.objects.get().status == "done" and Record.objects.count() == 2
 
@@ -427,7 +429,7 @@ def test_helper_processes_prepare_large_files_in_order(scjg, tmp_path, settings)
     rows[20] = rows[3]  # a duplicate of line 5, further down the file
     path = write_csv(tmp_path / "big.csv", rows)
     job = imports.import_local_file(
-        actor=imports.Actor(name="t"), provider_code="SCJG", category_code="admin_penalty", path=path
+        actor=Actor(name="t"), provider_code="SCJG", category_code="admin_penalty", path=path
     )
     job = imports.run_job(job.pk, batch_size=4)
     assert job.status == "done"
