@@ -97,7 +97,7 @@ def test_another_department_cannot_see_or_end_the_courts_entry(sign_in, make_use
     entry = initiate(sign_in("FY", "initiator"))
     market, _ = make_user("initiator", department="SCJG")
     client.force_login(market)
-    assert str(entry.pk) not in html(client.get("/desk/entries/"))
+    assert f"/desk/entries/{entry.pk}/" not in html(client.get("/desk/entries/"))
     refused = client.get(f"/desk/entries/{entry.pk}/")
     assert refused.status_code == 404 and "名单条目不存在" in html(refused)
     assert client.post(f"/desk/entries/{entry.pk}/revoke/", {"revoke-reason": "x"}).status_code == 404
