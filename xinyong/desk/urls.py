@@ -14,4 +14,6 @@ urlpatterns = [
     path("checks/batch/", checks.batch, name="check_batch"),
     path("checks/<str:number>/", checks.answer, name="check"),
     path("checks/<str:number>/feedback/", checks.feedback, name="check_feedback"),
+    path("tasks/", views.tasks, name="tasks"),
+    path("tasks/<int:task_id>/close", views.close_task, name="close_task"),
 ]
