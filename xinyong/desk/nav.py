@@ -28,6 +28,8 @@ class Entry:
 
 ENTRIES: list[Entry] = [
     Entry("待办", "desk:home", todo.count),
+    Entry("名单认定", "desk:entries", also=("desk:entry_new", "desk:entry")),
+    Entry("信用核查", "desk:checks", also=("desk:check", "desk:check_batch")),
     Entry("推送任务", "desk:tasks", todo.open_tasks, also=("desk:close_task",)),
     Entry("接口令牌", "desk:tokens", also=("desk:revoke_token",)),
     Entry("统计分析", "desk:statistics", also=("desk:statistics_rows",)),

@@ -1,10 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import checks, entries, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("entries/", entries.roster, name="entries"),
+    path("entries/new/", entries.new_entry, name="entry_new"),
+    path("entries/<int:entry_id>/", entries.entry, name="entry"),
+    path("entries/<int:entry_id>/revoke/", entries.revoke, name="entry_revoke"),
+    path("entries/<int:entry_id>/exit/", entries.exit_early, name="entry_exit"),
+    path("checks/", checks.check, name="checks"),
+    path("checks/batch/", checks.batch, name="check_batch"),
+    path("checks/<str:number>/", checks.answer, name="check"),
+    path("checks/<str:number>/feedback/", checks.feedback, name="check_feedback"),
     path("tasks/", views.tasks, name="tasks"),
     path("tasks/<int:task_id>/close", views.close_task, name="close_task"),
     path("tokens/", views.tokens, name="tokens"),
