@@ -16,11 +16,10 @@ from xinyong.records.selectors import public_records_section
 
 from .. import selectors
 from ..models import ASSOCIATION, IndustryMeasure, Membership
+from ..schemas import PublicCommitmentOut, PublicEvaluationOut, PublicIndustryMeasureOut
 from ..services import associations, grading
 from ..services.common import subject_for
-from .commitments import PublicCommitmentOut
 from .common import GRANTEES, OFFICE
-from .grading import PublicEvaluationOut
 
 router = Router()
 
@@ -81,18 +80,8 @@ class MembershipOut(Out):
     status: str
 
 
-class IndustryMeasureOut(Out):
-    id: int
-    association: str = Field(examples=["SPXH"])
-    association_name: str = Field(examples=["柴桑区食品行业协会"])
+class IndustryMeasureOut(PublicIndustryMeasureOut):
     subject: SubjectRef
-    kind: str = Field(examples=["censure"])
-    kind_name: str = Field(examples=["公开谴责"])
-    document_number: str = Field(examples=["柴食协〔2025〕3号"])
-    reason: str
-    decided_on: dt.date
-    starts_on: dt.date
-    ends_on: dt.date | None
     status: str = Field(examples=["active"])
     end_reason: str | None
 
