@@ -53,7 +53,7 @@ class IndustryMeasureIn(Schema):
     ends_on: dt.date | None = None
 
 
-class RevokeIn(Schema):
+class MeasureRevokeIn(Schema):
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -199,7 +199,7 @@ def apply_industry_measure(request, code: str, payload: IndustryMeasureIn):
     response={200: IndustryMeasureOut, **errors(400, 401, 403, 404, 422)},
     summary="撤销行业性惩戒",
 )
-def revoke_industry_measure(request, measure_id: int, payload: RevokeIn):
+def revoke_industry_measure(request, measure_id: int, payload: MeasureRevokeIn):
     measure = associations.revoke_measure(
         actor=request.actor, user=request.auth, measure_id=measure_id, reason=payload.reason
     )
