@@ -93,8 +93,3 @@ def fresh_database(server: str, name: str, template: str, data_dir: Path) -> str
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     return with_db(server, name)
-
-
-def drop_database(server: str, name: str) -> None:
-    with connect(with_db(server, "postgres")) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -96,7 +96,7 @@ BATCH_FLOOR_INSERT = f"INSERT INTO checks_checkbatch ({BATCH_FLOOR_COLUMNS}) VAL
 
 
 def _uscc(serial: int) -> str:
-    from xinyong.records.tests.factories import uscc
+    from xinyong.testing.factories import uscc
 
     return uscc(serial)
 

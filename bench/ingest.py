@@ -45,7 +45,7 @@ def generate_csv(rows: int, work: Path) -> Path:
     if path.exists():
         return path
     sys.path.insert(0, str(ROOT))
-    from xinyong.records.tests.factories import penalty, resident_id, uscc
+    from xinyong.testing.factories import penalty, resident_id, uscc
 
     template = penalty(0)
     header = list(template)

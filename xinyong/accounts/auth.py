@@ -59,6 +59,3 @@ class RoleAuth(HttpBearer):
 
 def roles(*codes: str, audit_denied: bool = False) -> RoleAuth:
     return RoleAuth(*codes, audit_denied=audit_denied)
-
-
-AUTHENTICATED = RoleAuth()

@@ -57,10 +57,6 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_double_publicity(self) -> bool:
-        return self.publish_within_working_days is not None
-
 
 class SeverityRule(models.Model):
     """Publication periods by severity (信用修复管理办法, in force 2026-04-01; architecture §6): minor

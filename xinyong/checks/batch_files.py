@@ -3,7 +3,7 @@ XLSX and gets the answers back as XLSX, one row per code in the file's order, an
 with the reason. The answers are `services.check_batch`'s, exactly as the API returns them; this module
 only reads the codes and writes the sheet.
 
-Files are read by `records.readers` (CSV as UTF-8 or GB18030, XLSX streamed); the codes come from the
+Files are read by `records.imports.readers` (CSV as UTF-8 or GB18030, XLSX streamed); the codes come from the
 column headed like a subject code, else the first column. A file without a header row is read whole:
 a first row that holds a code (anything with a digit) counts as data."""
 
@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from xinyong.core.errors import InvalidInput
-from xinyong.records.readers import FileProblem, open_table, sniff_format
+from xinyong.records.imports.readers import FileProblem, open_table, sniff_format
 from xinyong.subjects.selectors import code_error
 
 from .models import Check

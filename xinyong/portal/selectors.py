@@ -140,14 +140,6 @@ def latest_cases(n: int = 4) -> list[TypicalCase]:
     return list(TypicalCase.objects.filter(published=True).order_by("-date", "-id")[:n])
 
 
-def list_counts(on: dt.date) -> dict[str, int]:
-    entries = public_entries(on).filter(derived_from__isnull=True)
-    return {
-        "red": entries.filter(list_type__kind="red").count(),
-        "black": entries.filter(list_type__kind="black").count(),
-    }
-
-
 # --------------------------------------------------------------------------------------------
 # Credit reports (R24)
 # --------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Every admin page the credit office uses opens (changelist, and the add form where adding is allowed)."""
 
+import pytest
 from django.contrib import admin
 from django.urls import reverse
 
@@ -7,6 +8,7 @@ from xinyong import demo
 from xinyong.accounts.models import User
 
 
+@pytest.mark.slow  # opens every admin page
 def test_every_admin_changelist_and_add_form_opens(client, db):
     demo.load()
     client.force_login(User.objects.get(username="admin"))

@@ -8,8 +8,7 @@ import re
 
 import pytest
 
-from xinyong.accounts.auth import RoleAuth
-from xinyong.accounts.models import Role
+from xinyong.accounts.auth import ROLE_NAMES, RoleAuth
 from xinyong.api import api as ninja_api
 
 PUBLIC = {
@@ -35,7 +34,8 @@ PUBLIC = {
     ("GET", "/commitment-templates"),
     ("GET", "/scoring-model"),
 }
-ALL_ROLES = [Role.CREDIT_OFFICE, Role.PROVIDER, Role.INITIATOR, Role.IMPLEMENTER, Role.AUDITOR, Role.SUBJECT]
+# Every role the platform names: a role left out here could reach an endpoint unseen.
+ALL_ROLES = sorted(ROLE_NAMES)
 SAMPLE_PATH_VALUE = "91360404360400019X"
 
 
@@ -70,6 +70,7 @@ def test_every_endpoint_is_either_public_by_name_or_role_protected():
 )
 def test_protected_endpoint_by_role(method, path, operation, api, make_user):
     allowed = set().union(*(a.roles for a in operation.auth_callbacks)) or set(ALL_ROLES)
+    assert allowed <= set(ALL_ROLES), f"{method} {path} asks for a role nobody names"
     url = _concrete(path)
 
     assert api.request(method, url).status_code == 401
@@ -87,5 +88,5 @@ def test_protected_endpoint_by_role(method, path, operation, api, make_user):
 
 @pytest.mark.parametrize(("method", "path"), sorted(PUBLIC))
 def test_public_endpoint_needs_no_token(method, path, api, db):
-    response = api.request(method, _concrete(path).replace("/subjects" + "?", "/subjects?"))
+    response = api.request(method, _concrete(path))
     assert response.status_code not in (401, 403)

@@ -106,6 +106,7 @@ def test_a_calendar_change_is_audited_with_the_days_before_and_after(client, off
     assert year.days.filter(date=dt.date(2026, 12, 31)).exists()
 
 
+@pytest.mark.slow  # opens every admin page for two roles
 def test_every_admin_page_opens_for_the_credit_office_and_the_auditor_and_what_each_may_change(client, staff):
     """Each role sees every registered model; the auditor changes nothing, the credit office the rules."""
     office_user, auditor = staff(Role.CREDIT_OFFICE), staff(Role.AUDITOR, department="SJ")

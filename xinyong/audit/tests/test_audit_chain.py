@@ -35,9 +35,10 @@ def _drop_append_only_triggers():
 
 def test_events_chain_and_verify(db):
     events = _write_events(5)
-    assert events[0].prev_hash == "0" * 64 or AuditEvent.objects.filter(id__lt=events[0].id).exists()
-    for earlier, later in zip(events, events[1:], strict=False):
-        assert later.prev_hash == earlier.hash
+    chain = list(AuditEvent.objects.order_by("id"))
+    assert chain[-5:] == events
+    # The first event links to the genesis value, each later one to the event before it.
+    assert [e.prev_hash for e in chain] == ["0" * 64] + [e.hash for e in chain[:-1]]
     report = verify_chain()
     assert report.ok and report.checked == AuditEvent.objects.count()
     out = io.StringIO()

@@ -3,12 +3,14 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.core.management import call_command
 
 from xinyong import demo
 from xinyong.audit.models import AuditEvent
 
 
+@pytest.mark.slow  # migrates a second database in a subprocess
 def test_backup_restores_into_a_fresh_database_with_a_sound_audit_chain(db, tmp_path):
     demo.load()
     events = AuditEvent.objects.count()

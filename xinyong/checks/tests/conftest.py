@@ -1,11 +1,8 @@
-"""The district of the check-loop scenarios (000 §17–§20), shared by the modules that walk them."""
+"""The district of the check-loop scenarios (000 §17–§20), as a fixture for the modules that walk them."""
 
 import pytest
 
-from xinyong.records.tests.factories import resident_id, uscc
-
-COMPANY = uscc(501)
-REP = resident_id(501, "19700315")
+from xinyong.testing.checks import COMPANY, REP
 
 
 @pytest.fixture

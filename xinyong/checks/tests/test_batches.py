@@ -11,12 +11,9 @@ from xinyong.audit.models import AuditEvent
 from xinyong.checks.models import Check, CheckBatch
 from xinyong.core import clock
 from xinyong.lists.models import ListType
-from xinyong.records.tests.factories import uscc
+from xinyong.testing.checks import COMPANY, REP, TODAY, enter
+from xinyong.testing.factories import uscc
 
-from .conftest import COMPANY, REP
-from .test_check_loop import enter
-
-TODAY = dt.date(2025, 6, 2)
 PROCUREMENT = "government_procurement"
 
 

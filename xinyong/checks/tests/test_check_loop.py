@@ -12,35 +12,14 @@ from xinyong.checks import engine
 from xinyong.checks.models import Check
 from xinyong.core import clock
 from xinyong.lists.models import ListEntry, ListType
-from xinyong.records.tests.factories import resident_id, uscc
-
-from .conftest import COMPANY, REP
-
-TODAY = dt.date(2025, 6, 2)
-COURT_LIST = "black_court_defaulter"
+from xinyong.testing.checks import COMPANY, COURT_LIST, REP, TODAY, check, enter
+from xinyong.testing.factories import resident_id, uscc
 
 
 @pytest.fixture(autouse=True)
 def frozen():
     with clock.frozen_at(TODAY):
         yield
-
-
-def enter(api, token, list_type=COURT_LIST, subject=COMPANY, **extra):
-    body = {
-        "list_type": list_type,
-        "subject": subject,
-        "basis": "《最高人民法院关于公布失信被执行人名单信息的若干规定》",
-        "document_number": "（2025）赣0404执123号",
-        "decided_on": "2025-05-20",
-        "conduct_on": "2025-03-01",
-        **extra,
-    }
-    return api.post("/list-entries", body, token=token)
-
-
-def check(api, token, subject=COMPANY, matter="government_procurement"):
-    return api.post("/checks", {"subject": subject, "matter": matter}, token=token)
 
 
 def test_court_defaulter_is_restricted_in_procurement_with_legal_basis(api, world):

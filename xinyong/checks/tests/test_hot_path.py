@@ -22,10 +22,8 @@ from xinyong.checks.directory import (
 from xinyong.checks.models import Check
 from xinyong.checks.writer import MAX_BACKLOG, CheckWriter
 from xinyong.core import clock
-from xinyong.records.tests.factories import resident_id, uscc
-
-from .conftest import COMPANY
-from .test_check_loop import TODAY, check, enter
+from xinyong.testing.checks import COMPANY, TODAY, check, enter
+from xinyong.testing.factories import resident_id, uscc
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from xinyong.accounts.models import Department
 from xinyong.checks.models import Task
 from xinyong.core import clock
-from xinyong.records.tests.factories import agency_code, penalty, uscc
+from xinyong.testing.factories import agency_code, penalty, uscc
 
 TODAY = dt.date(2025, 6, 2)
 CLEAN, PENALISED = uscc(701), uscc(702)

@@ -17,9 +17,8 @@ from xinyong.checks.models import Feedback
 from xinyong.core import clock
 from xinyong.core.errors import InvalidInput
 from xinyong.lists.services import EntryInput, create_entry
-from xinyong.records.tests.factories import uscc
-
-from .conftest import COMPANY, REP
+from xinyong.testing.checks import COMPANY, REP
+from xinyong.testing.factories import uscc
 
 
 @pytest.fixture(autouse=True)

@@ -19,8 +19,9 @@ from xinyong.federation.broker import BrokerUnavailable
 from xinyong.federation.models import InboundMessage, OutboxMessage
 from xinyong.records.models import Record
 from xinyong.records.services import ingest_record
+from xinyong.testing.federation import simple
 
-from .test_exchange import simple
+pytestmark = pytest.mark.slow  # starts and restarts a NATS server
 
 NATS_SERVER = "/usr/sbin/nats-server"
 READY_WITHIN_SECONDS = 20

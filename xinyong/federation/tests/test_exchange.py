@@ -15,9 +15,8 @@ from xinyong.lists.models import ListEntry
 from xinyong.lists.services import revoke_entry
 from xinyong.records.models import Record
 from xinyong.records.services import ingest_record
-from xinyong.records.tests.factories import penalty, uscc
-
-from .conftest import court_entry
+from xinyong.testing.factories import penalty, uscc
+from xinyong.testing.federation import court_entry, simple
 
 TODAY = dt.date(2025, 6, 2)
 COMPANY = uscc(701)
@@ -27,16 +26,6 @@ COMPANY = uscc(701)
 def frozen():
     with clock.frozen_at(TODAY):
         yield
-
-
-def simple(category_code: str, n: int = 1) -> dict:
-    return {
-        "subject_name": f"九江交换测试有限公司{n}",
-        "subject_code": uscc(700 + n),
-        "decision_number": f"（2025）赣0404执{n}号",
-        "decision_date": "2025-05-20",
-        "content": "测试内容",
-    }
 
 
 def enter(court) -> ListEntry:

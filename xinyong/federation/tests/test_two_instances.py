@@ -17,10 +17,11 @@ from xinyong.federation.broker import Broker, stream_name, subject_of
 from xinyong.lists.models import ListEntry
 from xinyong.lists.services import revoke_entry
 from xinyong.records.services import ingest_record
-from xinyong.records.tests.factories import penalty, resident_id, uscc
 from xinyong.rights.services import decide_objection, file_objection
+from xinyong.testing.factories import penalty, resident_id, uscc
+from xinyong.testing.federation import court_entry
 
-from .conftest import court_entry
+pytestmark = pytest.mark.slow  # a second instance in subprocesses
 
 COMPANY = uscc(801)
 PERSON = resident_id(801, "19800101")

@@ -10,7 +10,7 @@ from xinyong.accounts.models import Department
 from xinyong.checks.models import Task
 from xinyong.core import clock
 from xinyong.records.models import Record
-from xinyong.records.tests.factories import agency_code
+from xinyong.testing.factories import agency_code
 
 BODY = agency_code(77)  # a government body: registration authority 1 (机构编制), type 1 (机关)
 

@@ -10,8 +10,8 @@ from xinyong.audit.models import AuditEvent
 from xinyong.core import clock
 from xinyong.integrity.models import ReportRequirement
 from xinyong.measures.models import BusinessMatter
-from xinyong.records.tests.factories import resident_id, uscc
 from xinyong.subjects.models import Subject
+from xinyong.testing.factories import resident_id, uscc
 
 TODAY = dt.date(2025, 6, 2)
 OFFICIAL = resident_id(801, "19750101")

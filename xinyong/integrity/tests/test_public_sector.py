@@ -14,8 +14,8 @@ from xinyong.checks.models import Task
 from xinyong.core import clock
 from xinyong.integrity.models import NoticeRecipient, PublicAffiliation
 from xinyong.lists.models import ListEntry
-from xinyong.records.tests.factories import agency_code, resident_id, uscc
 from xinyong.subjects.models import Relation
+from xinyong.testing.factories import agency_code, resident_id, uscc
 
 TODAY = dt.date(2025, 6, 2)
 BUREAU = agency_code(61)  # 柴桑区住房和城乡建设局: a department that is itself a subject

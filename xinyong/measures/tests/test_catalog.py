@@ -157,6 +157,7 @@ def catalog_state() -> dict:
     }
 
 
+@pytest.mark.slow  # loads the whole catalog twice
 def test_loading_twice_changes_nothing(db):
     before = catalog_state()
     loader.load(apps, None)
@@ -164,6 +165,7 @@ def test_loading_twice_changes_nothing(db):
     assert catalog_state() == before
 
 
+@pytest.mark.slow  # reloads the whole catalog
 def test_loader_restores_seed_relations(db):
     measure = Measure.objects.get(code="court_restrict_procurement")
     measure.list_types.clear()

@@ -15,7 +15,7 @@ from xinyong.lists.services import publish_clean_record_list
 from xinyong.portal import views
 from xinyong.portal.models import TypicalCase
 from xinyong.records.services import ingest_record
-from xinyong.records.tests import factories
+from xinyong.testing import factories
 
 
 def penalties(n: int, start: int = 100, department: str = "SCJG", day: dt.date = dt.date(2025, 6, 2)) -> None:

@@ -16,11 +16,9 @@ from xinyong.core import clock
 from xinyong.records import imports
 from xinyong.records.models import ImportJob, Record
 from xinyong.records.selectors import timeliness
+from xinyong.testing.factories import penalty
+from xinyong.testing.imports import BAD, GOOD_LINES, IMMEDIATE, MIXED, TODAY, write_csv
 
-from .factories import penalty
-from .test_imports import BAD, GOOD_LINES, MIXED, TODAY, write_csv
-
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ADD_URL = reverse("admin:records_importjob_add")
 
 

@@ -1,10 +1,8 @@
 """Bulk import (R3) through the API and the CLI: formats, encodings, errors, resumption, isolation."""
 
 import csv
-import datetime as dt
 import io
 
-import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
@@ -19,12 +17,8 @@ from xinyong.records import imports
 from xinyong.records.imports import storing
 from xinyong.records.models import ImportJob, ImportRowError, Record
 from xinyong.subjects.models import Subject
-
-from .factories import penalty, resident_id, uscc
-
-TODAY = dt.date(2025, 3, 10)
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-HEADER = list(penalty(1))
+from xinyong.testing.factories import penalty, resident_id
+from xinyong.testing.imports import BAD, GOOD_LINES, HEADER, IMMEDIATE, MIXED, TODAY, write_csv, write_xlsx
 
 
 @pytest.fixture(autouse=True)
@@ -43,53 +37,6 @@ def immediate_tasks(tmp_path, settings):
 @pytest.fixture
 def scjg(make_user):
     return make_user("provider", department="SCJG", department_name="柴桑区市场监督管理局")[1]
-
-
-def unverified_uscc(serial: int) -> str:
-    code = uscc(serial)
-    wrong = "0" if code[-1] != "0" else "1"
-    return code[:-1] + wrong
-
-
-# Line 1 is the header; good rows at lines 2, 4, 7 (7 with a legacy code failing its check character).
-MIXED = [
-    penalty(1),
-    penalty(2, CF_JDRQ="2025-02-30"),
-    penalty(3),
-    penalty(4, CF_XDR_SHXYM="91360404ABC"),
-    penalty(5, CF_WSH=""),
-    penalty(6, CF_XDR_SHXYM=unverified_uscc(6)),
-    penalty(7, CF_JDRQ="2025-03-11"),
-]
-GOOD_LINES = {2, 4, 7}
-BAD = {
-    (3, "CF_JDRQ", "不是有效日期"),
-    (5, "CF_XDR_SHXYM", "统一社会信用代码"),
-    (6, "CF_WSH", "必填"),
-    (8, "CF_JDRQ", "晚于今天"),
-}
-
-
-def write_csv(path, rows, *, header=None, encoding="utf-8", keys=None):
-    header = header or HEADER
-    keys = keys or header
-    with open(path, "w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([row.get(key, "") for key in keys])
-    return path
-
-
-def write_xlsx(path, rows, *, header=None):
-    header = header or HEADER
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append([row.get(key, "") for key in header])
-    book.save(path)
-    return path
 
 
 def upload(api, token, path, category="admin_penalty"):

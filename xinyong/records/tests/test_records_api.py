@@ -12,8 +12,7 @@ from xinyong.core import clock, crypto
 from xinyong.records.models import Record
 from xinyong.records.preparation import content_hash
 from xinyong.subjects.models import Subject
-
-from .factories import licence, penalty, resident_id, uscc
+from xinyong.testing.factories import licence, penalty, resident_id, uscc
 
 TODAY = dt.date(2025, 3, 10)
 

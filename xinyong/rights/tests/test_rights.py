@@ -11,8 +11,8 @@ from xinyong.checks.models import Task
 from xinyong.core import clock
 from xinyong.lists.models import ListEntry
 from xinyong.records.models import Record
-from xinyong.records.tests.factories import penalty, uscc
 from xinyong.subjects.models import Subject
+from xinyong.testing.factories import penalty, uscc
 
 COMPANY = uscc(601)
 TODAY = dt.date(2025, 6, 2)

@@ -2,8 +2,8 @@ import pytest
 
 from xinyong.accounts.models import User
 from xinyong.audit.services import SYSTEM
-from xinyong.records.tests.factories import uscc
 from xinyong.subjects.services import register_subject
+from xinyong.testing.factories import uscc
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from django.urls import reverse
 from xinyong.audit.models import AuditEvent
 from xinyong.records.models import Record
 from xinyong.selfreports.models import SelfReport
-
-from .test_self_reports import submit
+from xinyong.testing.selfreports import submit
 
 
 def _clerk(make_user, department: str):

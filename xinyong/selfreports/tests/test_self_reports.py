@@ -1,24 +1,12 @@
 import pytest
 
 from xinyong.records.models import Record
+from xinyong.testing.selfreports import submit
 
 
 @pytest.fixture
 def scjg_token(make_user):
     return make_user("provider", department="SCJG", department_name="柴桑区市场监督管理局")[1]
-
-
-def submit(api, token, **overrides):
-    body = {
-        "kind": "honour",
-        "title": "2024年度守合同重信用企业",
-        "content": "经省市场监管局公示",
-        "evidence": "公示文件截图",
-        "verifier_department": "SCJG",
-        "commitment": True,
-    }
-    body.update(overrides)
-    return api.post("/self-reports", body, token=token)
 
 
 def test_verified_report_becomes_a_record_and_only_then_counts(api, company_token, scjg_token):

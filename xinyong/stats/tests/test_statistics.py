@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from xinyong.core import clock
-from xinyong.records.tests.factories import penalty, uscc
+from xinyong.testing.factories import penalty, uscc
 
 TODAY = dt.date(2025, 2, 20)
 

@@ -7,8 +7,7 @@ from xinyong.core import clock
 from xinyong.subjects.models import Subject
 from xinyong.supervision import extensions
 from xinyong.supervision.models import Membership
-
-from .conftest import COMPANY, TODAY, post_penalty
+from xinyong.testing.supervision import COMPANY, TODAY, post_penalty
 
 ASSOCIATION = "SPXH"
 

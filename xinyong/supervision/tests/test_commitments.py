@@ -2,10 +2,6 @@
 tracked to the deadline by the daily job, a broken commitment becoming a dishonesty record."""
 
 import datetime as dt
-import io
-import json
-
-from django.core.management import call_command
 
 from xinyong.accounts.models import Department
 from xinyong.audit.models import AuditEvent
@@ -13,24 +9,17 @@ from xinyong.audit.services import Actor
 from xinyong.catalog.models import Category
 from xinyong.core import calendar, clock
 from xinyong.records.models import Record
-from xinyong.records.tests.factories import uscc
 from xinyong.subjects.models import Subject
 from xinyong.supervision.models import Commitment
 from xinyong.supervision.services import make_commitment
-
-from .conftest import COMPANY, TODAY, post_penalty
+from xinyong.testing.factories import uscc
+from xinyong.testing.supervision import COMPANY, TODAY, daily, post_penalty
 
 TOLERANCE = {
     "template": "food_business_tolerance",
     "missing_materials": "食品安全管理制度文本、从业人员健康证明",
     "reference": "SCJG-XK-2025-0601",
 }
-
-
-def daily(on: dt.date) -> dict:
-    out = io.StringIO()
-    call_command("daily", "--date", on.isoformat(), stdout=out)
-    return json.loads(out.getvalue())["jobs"]
 
 
 def profile(api) -> dict:

@@ -12,24 +12,17 @@ from xinyong.core import clock
 from xinyong.core.models import Parameter
 from xinyong.lists.models import ListEntry
 from xinyong.records import services as records_services
-from xinyong.records.tests.factories import uscc
 from xinyong.subjects.models import Subject
 from xinyong.supervision import extensions
 from xinyong.supervision.models import Evaluation, GradeLevel, WatchReferral
-
-from .conftest import COMPANY, TODAY, post_penalty, register
+from xinyong.testing.factories import uscc
+from xinyong.testing.supervision import COMPANY, TODAY, daily, post_penalty, register
 
 
 def grade(api, world) -> dict:
     response = api.get(f"/grades/{COMPANY}", token=world["office"])
     assert response.status_code == 200, response.content
     return response.json()
-
-
-def daily(on: dt.date) -> dict:
-    out = io.StringIO()
-    call_command("daily", "--date", on.isoformat(), stdout=out)
-    return json.loads(out.getvalue())["jobs"]
 
 
 def test_scoring_model_is_public_data(api, db):

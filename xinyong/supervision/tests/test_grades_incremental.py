@@ -5,18 +5,17 @@ ending). Whatever days it runs on, it leaves the grades a full recompute gives."
 import datetime as dt
 
 import psycopg
+import pytest
 from django.db import connection
 
 from xinyong.core import clock
 from xinyong.records import services as records_services
 from xinyong.records.models import Record
-from xinyong.records.tests.factories import uscc
 from xinyong.subjects.models import Subject
 from xinyong.supervision.models import Evaluation
 from xinyong.supervision.services import grading
-
-from .conftest import COMPANY, TODAY, post_penalty, register
-from .test_grades import daily
+from xinyong.testing.factories import uscc
+from xinyong.testing.supervision import COMPANY, TODAY, daily, post_penalty, register
 
 LISTED, REWARDED, QUIET = uscc(702), uscc(703), uscc(704)
 
@@ -120,10 +119,13 @@ def test_a_run_rereads_the_last_range_only_when_another_session_may_have_been_wr
     assert since("test.records", Record, "subject_id") == set()  # everything was visible: not read again
 
 
+@pytest.mark.sqlite_only
+def test_sqlite_cannot_tell_other_sessions_so_changes_are_always_read_twice(db):
+    assert grading._others_may_be_writing()
+
+
+@pytest.mark.postgres_only
 def test_other_sessions_are_seen_on_postgresql(db):
-    if connection.vendor != "postgresql":
-        assert grading._others_may_be_writing()  # SQLite cannot tell: always read twice
-        return
     assert not grading._others_may_be_writing()
     settings = connection.settings_dict
     with psycopg.connect(

@@ -7,11 +7,10 @@ import pytest
 
 from xinyong.audit.models import AuditEvent
 from xinyong.records.models import Record
-from xinyong.records.tests.factories import uscc
 from xinyong.supervision import draw
 from xinyong.supervision.models import GradeLevel, RectificationOrder
-
-from .conftest import post_penalty, register
+from xinyong.testing.factories import uscc
+from xinyong.testing.supervision import post_penalty, register
 
 SEED = "柴桑区2025年第2批双随机抽查"
 SERIALS = range(710, 730)  # 20 companies; the first 4 get a serious penalty (grade D)
@@ -121,6 +120,7 @@ SIZES = {"A": 300, "B": 400, "C": 150, "D": 37}  # 37 × 0.3 = 11.1: the quota i
 DRAWS = 400
 
 
+@pytest.mark.slow  # many draws
 def test_each_grade_is_sampled_at_its_own_ratio_over_many_draws():
     population = {g: [f"{g}{i:04d}" for i in range(n)] for g, n in SIZES.items()}
     hits = {key: 0 for keys in population.values() for key in keys}

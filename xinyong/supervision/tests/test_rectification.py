@@ -2,18 +2,13 @@
 subject's record; an order still open after its deadline puts the subject on the watch list."""
 
 import datetime as dt
-import io
-import json
-
-from django.core.management import call_command
 
 from xinyong.audit.models import AuditEvent
 from xinyong.core import calendar, clock
 from xinyong.lists.models import ListEntry
 from xinyong.records.models import Record
 from xinyong.supervision.models import RectificationOrder, WatchReferral
-
-from .conftest import COMPANY, TODAY, post_penalty
+from xinyong.testing.supervision import COMPANY, TODAY, daily, post_penalty
 
 ORDER = {
     "subject": COMPANY,
@@ -22,12 +17,6 @@ ORDER = {
     "requirements": "建立并落实进货查验记录制度，提交整改报告",
     "working_days": 10,
 }
-
-
-def daily(on: dt.date) -> dict:
-    out = io.StringIO()
-    call_command("daily", "--date", on.isoformat(), stdout=out)
-    return json.loads(out.getvalue())["jobs"]
 
 
 def order(api, world, **extra) -> dict:
