@@ -87,3 +87,10 @@ class CodeName(Out):
 
     code: str
     name: str
+
+
+def file_answer(description: str, *media_types: str) -> dict:
+    """`openapi_extra=` of an endpoint whose success is (or may be) a file, not JSON: its 200 may also be bytes of
+    these media types."""
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in media_types}
+    return {"responses": {200: {"description": description, "content": content}}}

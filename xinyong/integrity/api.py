@@ -10,9 +10,19 @@ from xinyong.accounts.roles import AFFILIATION_KEEPERS, AFFILIATION_READERS, OVE
 from xinyong.accounts.selectors import department_of
 from xinyong.core import clock
 from xinyong.core.pagination import paginate
+from xinyong.core.responses import Page, errors
 
 from . import public_sector, selectors, services
 from .models import CreditAgency, OfficialRecord, PublicAffiliation, ThirdPartyReport
+from .schemas import (
+    AffiliationOut,
+    AgencyOut,
+    GovernmentIntegrityOut,
+    OfficialFileOut,
+    OfficialRecordOut,
+    ReportCheckOut,
+    ThirdPartyReportOut,
+)
 
 router = Router(tags=["政务诚信与信用服务市场"])
 # Sensitive: who may read officials' files is a setting; refused attempts are audited too.
@@ -109,7 +119,7 @@ def _agency(agency: CreditAgency) -> dict:
 @router.post(
     "/official-integrity-records",
     auth=INTEGRITY_READERS,
-    response={201: dict},
+    response={201: OfficialRecordOut, **errors(400, 401, 403, 404, 422)},
     summary="录入公职人员诚信档案（不公开）",
 )
 def add_official_record(request, payload: OfficialRecordIn):
@@ -128,6 +138,7 @@ def add_official_record(request, payload: OfficialRecordIn):
 @router.get(
     "/official-integrity-records/{person}",
     auth=INTEGRITY_READERS,
+    response={200: OfficialFileOut, **errors(401, 403, 404, 422)},
     summary="查阅公职人员诚信档案（仅组织人事、纪检监察，每次查阅均记录）",
 )
 def read_official_file(request, person: str):
@@ -138,7 +149,7 @@ def read_official_file(request, person: str):
 @router.post(
     "/public-affiliations",
     auth=roles(AFFILIATION_KEEPERS),
-    response={200: dict, 201: dict},
+    response={200: AffiliationOut, 201: AffiliationOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="登记机关事业单位、国有企业或公职人员及其负责部门（失信时据此通报，R16）",
 )
 def register_affiliation(request, payload: AffiliationIn):
@@ -158,6 +169,7 @@ def register_affiliation(request, payload: AffiliationIn):
 @router.get(
     "/public-affiliations",
     auth=roles(AFFILIATION_READERS),
+    response={200: Page[AffiliationOut], **errors(401, 403, 404, 422)},
     summary="机关事业单位、国有企业和公职人员登记（信用办、审计员看全部，其他部门看本部门负责的）",
 )
 def list_affiliations(request, params: Query[AffiliationParams]):
@@ -165,13 +177,18 @@ def list_affiliations(request, params: Query[AffiliationParams]):
     return paginate(rows, limit=params.limit, offset=params.offset).body(_affiliation)
 
 
-@router.post("/agencies", auth=roles(Role.CREDIT_OFFICE), response={201: dict}, summary="登记或更新信用服务机构")
+@router.post(
+    "/agencies",
+    auth=roles(Role.CREDIT_OFFICE),
+    response={201: AgencyOut, **errors(400, 401, 403, 404, 422)},
+    summary="登记或更新信用服务机构",
+)
 def register_agency(request, payload: AgencyIn):
     agency = services.register_agency(actor=request.actor, **payload.dict())
     return 201, _agency(agency)
 
 
-@router.get("/agencies", auth=None, summary="信用服务机构名录")
+@router.get("/agencies", auth=None, response={200: Page[AgencyOut], **errors(422)}, summary="信用服务机构名录")
 def list_agencies(request, limit: int = 50, offset: int = 0):
     agencies = CreditAgency.objects.select_related("subject").order_by("subject__search_name")
     return paginate(agencies, limit=limit, offset=offset).body(_agency)
@@ -180,7 +197,7 @@ def list_agencies(request, limit: int = 50, offset: int = 0):
 @router.post(
     "/third-party-reports",
     auth=roles(Role.CREDIT_AGENCY),
-    response={201: dict},
+    response={201: ThirdPartyReportOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="信用服务机构登记其出具的第三方信用报告",
 )
 def register_report(request, payload: ReportIn):
@@ -197,7 +214,13 @@ def register_report(request, payload: ReportIn):
     }
 
 
-@router.get("/third-party-reports/verify", auth=None, summary="核验第三方信用报告（机构代码 + 报告编号，可附文件哈希）")
+@router.get(
+    "/third-party-reports/verify",
+    auth=None,
+    response={200: ReportCheckOut, **errors(422)},
+    exclude_unset=True,  # an unregistered report is answered with genuine and a message only
+    summary="核验第三方信用报告（机构代码 + 报告编号，可附文件哈希）",
+)
 def verify_report(request, agency: str, number: str, sha256: str | None = None):
     return services.verify_report(agency_code=agency, number=number, document_sha256=sha256)
 
@@ -205,6 +228,7 @@ def verify_report(request, agency: str, number: str, sha256: str | None = None):
 @router.get(
     "/government-integrity",
     auth=roles(OVERSEERS),
+    response={200: GovernmentIntegrityOut, **errors(401, 403)},
     summary="政务诚信：各政府机构的承诺履行、失信信息与名单情况",
 )
 def government_integrity(request):

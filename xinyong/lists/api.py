@@ -9,7 +9,7 @@ router = Router(tags=["红黑名单"])
 @router.get(
     "/list-types",
     auth=None,
-    response=list[ListTypeOut],
+    response={200: list[ListTypeOut]},
     summary="名单类型：红名单、黑名单、重点关注名单及其认定部门、标准、期限和退出规则",
 )
 def list_types(request):

@@ -11,10 +11,12 @@ from xinyong.accounts.roles import ENTRY_ENDERS, ENTRY_READERS
 from xinyong.checks.selectors import entry_loop
 from xinyong.core import clock
 from xinyong.core.pagination import paginate
+from xinyong.core.responses import Page, errors
 
 from . import services
 from .models import ListEntry
 from .public import clean_members, clean_publication
+from .schemas import CleanListOut, EntryDetailOut, EntryOut
 
 router = Router(tags=["红黑名单"])
 
@@ -73,7 +75,7 @@ def entry_body(entry: ListEntry) -> dict:
 @router.post(
     "/list-entries",
     auth=roles(Role.INITIATOR),
-    response={201: dict},
+    response={201: EntryOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="认定并发布名单条目（仅该名单类型的认定部门）",
 )
 def create_entry(request, payload: EntryIn):
@@ -85,6 +87,7 @@ def create_entry(request, payload: EntryIn):
 @router.post(
     "/list-entries/{entry_id}/revoke",
     auth=roles(ENTRY_ENDERS),
+    response={200: EntryOut, **errors(400, 401, 403, 404, 422)},
     summary="撤销名单条目（须说明理由；措施终止并推送实施部门）",
 )
 def revoke_entry(request, entry_id: int, payload: RevokeIn):
@@ -95,6 +98,7 @@ def revoke_entry(request, entry_id: int, payload: RevokeIn):
 @router.get(
     "/list-entries",
     auth=roles(ENTRY_READERS),
+    response={200: Page[EntryOut], **errors(401, 403, 404, 422)},
     summary="名单条目列表",
 )
 def list_entries(request, params: Query[EntryParams]):
@@ -114,6 +118,7 @@ def list_entries(request, params: Query[EntryParams]):
 @router.get(
     "/list-entries/{entry_id}",
     auth=roles(ENTRY_READERS),
+    response={200: EntryDetailOut, **errors(401, 403, 404, 422)},
     summary="名单条目详情：变更记录与闭环情况",
 )
 def get_entry(request, entry_id: int):
@@ -140,7 +145,12 @@ class CleanListParams(Schema):
     offset: int = 0
 
 
-@router.get("/clean-record-list", auth=None, summary="无不良信用记录主体（按月公布）")
+@router.get(
+    "/clean-record-list",
+    auth=None,
+    response={200: CleanListOut, **errors(404, 422)},
+    summary="无不良信用记录主体（按月公布）",
+)
 def clean_record_list(request, params: Query[CleanListParams]):
     publication = clean_publication(params.month)
     members = clean_members(publication)

@@ -1,5 +1,7 @@
 from ninja import Query, Router
 
+from xinyong.core.responses import errors
+
 from . import selectors
 from .schemas import LegalBasisOut, MatterOut, MeasureFilter, MeasureOut
 
@@ -9,7 +11,7 @@ router = Router(tags=["奖惩措施"])
 @router.get(
     "/measures",
     auth=None,
-    response=list[MeasureOut],
+    response={200: list[MeasureOut], **errors(422)},
     summary="奖惩措施清单：强制性/推荐性、措施类型、实施部门、触发名单、业务事项和依据",
 )
 def list_measures(request, filters: Query[MeasureFilter]):
@@ -19,7 +21,9 @@ def list_measures(request, filters: Query[MeasureFilter]):
     return [selectors.measure_body(m) for m in measures]
 
 
-@router.get("/matters", auth=None, response=list[MatterOut], summary="业务事项：实施部门核查、落实奖惩措施的环节")
+@router.get(
+    "/matters", auth=None, response={200: list[MatterOut]}, summary="业务事项：实施部门核查、落实奖惩措施的环节"
+)
 def list_matters(request):
     return [{"code": m.code, "name": m.name, "description": m.description} for m in selectors.active_matters()]
 
@@ -27,7 +31,7 @@ def list_matters(request):
 @router.get(
     "/legal-bases",
     auth=None,
-    response=list[LegalBasisOut],
+    response={200: list[LegalBasisOut]},
     summary="措施依据：国家联合奖惩合作备忘录及相关文件",
 )
 def list_legal_bases(request):

@@ -4,6 +4,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from xinyong.core.responses import Out
+
 
 class MeasureFilter(Schema):
     list_type: str | None = Field(None, description="名单类型编码，见 GET /list-types")
@@ -12,16 +14,16 @@ class MeasureFilter(Schema):
     force: Literal["mandatory", "recommended"] | None = None
 
 
-class BasisRef(Schema):
-    document_number: str
+class BasisRef(Out):
+    document_number: str = Field(examples=["发改财金〔2016〕141号"])
     title: str
     lead_department: str
     article: str
 
 
-class MeasureOut(Schema):
-    code: str
-    name: str
+class MeasureOut(Out):
+    code: str = Field(examples=["court_restrict_bidding"])
+    name: str = Field(examples=["限制失信被执行人参与招标投标"])
     description: str
     kind: str = Field(description="reward（激励）、punishment（惩戒）")
     force: str = Field(description="mandatory（强制性）、recommended（推荐性）")
@@ -38,13 +40,13 @@ class MeasureOut(Schema):
     legal_bases: list[BasisRef]
 
 
-class MatterOut(Schema):
-    code: str
-    name: str
+class MatterOut(Out):
+    code: str = Field(examples=["market_access"])
+    name: str = Field(examples=["市场准入/行政许可"])
     description: str
 
 
-class LegalBasisOut(Schema):
+class LegalBasisOut(Out):
     code: str
     document_number: str
     title: str

@@ -15,9 +15,19 @@ from xinyong.audit.services import record
 from xinyong.core import clock, limits
 from xinyong.core.errors import DomainError, NotFound
 from xinyong.core.pagination import paginate
+from xinyong.core.responses import Page, errors, file_answer
 from xinyong.subjects import selectors as subjects
 
 from . import selectors, services
+from .schemas import (
+    CreditReportOut,
+    DishonestyReportOut,
+    DishonestyReportSummaryOut,
+    ReportVerificationOut,
+    SubmittedOut,
+    SuggestionsOut,
+    TrackingOut,
+)
 
 router = Router(tags=["信用门户"])
 
@@ -35,7 +45,13 @@ def base_url(request) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-@router.get("/suggestions", auth=None, throttle=limits.search_throttle(), summary="名称联想（检索框提示，最多 8 条）")
+@router.get(
+    "/suggestions",
+    auth=None,
+    throttle=limits.search_throttle(),
+    response={200: SuggestionsOut, **errors(422, 429)},
+    summary="名称联想（检索框提示，最多 8 条）",
+)
 def suggestions(request, q: str = ""):
     query = q.strip()[:100]
     if len(query) < 2:
@@ -56,6 +72,7 @@ def suggestions(request, q: str = ""):
     "/reports/verify/{number}",
     auth=None,
     throttle=limits.verify_throttle(),
+    response={200: ReportVerificationOut, **errors(404, 422, 429)},
     url_name="report_verify",
     summary="核验信用报告：是否由本平台出具、为谁、何时出具、是否在有效期内及内容 SHA-256",
 )
@@ -67,6 +84,8 @@ def verify_report(request, number: str):
     "/reports/{code}",
     auth=None,
     throttle=limits.report_throttle(),
+    response={200: CreditReportOut, **errors(404, 422, 429)},
+    openapi_extra=file_answer("信用报告：默认 PDF 文件，?format=json 时为 JSON", "application/pdf"),
     url_name="report",
     summary="出具信用报告（PDF；?format=json 返回同一内容的 JSON），每份报告有唯一编号并可核验",
 )
@@ -105,7 +124,7 @@ def credit_report(request, code: str, format: str = "pdf"):  # noqa: A002  (the 
     "/dishonesty-reports",
     auth=None,
     throttle=limits.submit_throttle(),
-    response={201: dict},
+    response={201: SubmittedOut, **errors(413, 422, 429)},
     summary="举报失信行为（multipart，附件可选：PDF/JPG/PNG）；返回举报编号和查询码（仅显示一次）",
 )
 def submit_report(
@@ -140,6 +159,7 @@ def submit_report(
     "/dishonesty-reports/track/{number}",
     auth=None,
     throttle=limits.verify_throttle(),
+    response={200: TrackingOut, **errors(404, 422, 429)},
     summary="举报人凭编号和查询码查询办理进度与答复",
 )
 def track_report(request, number: str, code: str):
@@ -162,7 +182,7 @@ class AssignIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class NoteIn(Schema):
+class StepNoteIn(Schema):
     note: str = Field("", max_length=4000)
 
 
@@ -183,7 +203,13 @@ def _summary(report, user) -> dict:
     return body
 
 
-@router.get("/dishonesty-reports", auth=READERS, summary="举报列表（信用办、审计员：全部；部门：本部门承办的）")
+@router.get(
+    "/dishonesty-reports",
+    auth=READERS,
+    response={200: Page[DishonestyReportSummaryOut], **errors(401, 403, 422)},
+    exclude_unset=True,  # what a reader may see depends on who it is
+    summary="举报列表（信用办、审计员：全部；部门：本部门承办的）",
+)
 def list_reports(request, params: Query[ReportListParams]):
     reports = selectors.visible_reports(request.auth)
     if params.status:
@@ -197,7 +223,13 @@ def list_reports(request, params: Query[ReportListParams]):
     }
 
 
-@router.get("/dishonesty-reports/{report_id}", auth=READERS, summary="举报详情（举报人信息仅承办部门可见）")
+@router.get(
+    "/dishonesty-reports/{report_id}",
+    auth=READERS,
+    response={200: DishonestyReportOut, **errors(401, 403, 404, 422)},
+    exclude_unset=True,
+    summary="举报详情（举报人信息仅承办部门可见）",
+)
 def report_detail(request, report_id: int):
     report = selectors.visible_report(request.auth, report_id)
     body = selectors.report_body(report, request.auth)
@@ -214,6 +246,8 @@ def report_detail(request, report_id: int):
 @router.get(
     "/dishonesty-reports/{report_id}/attachments/{attachment_id}",
     auth=HANDLERS,
+    response=errors(401, 403, 404, 422),
+    openapi_extra=file_answer("附件文件（PDF、JPG 或 PNG）", "application/pdf", "image/jpeg", "image/png"),
     summary="下载举报附件（仅承办部门）",
 )
 def report_attachment(request, report_id: int, attachment_id: int):
@@ -241,7 +275,13 @@ def report_attachment(request, report_id: int, attachment_id: int):
     )
 
 
-@router.post("/dishonesty-reports/{report_id}/assign", auth=CREDIT_OFFICE, summary="分办：信用办指定承办部门")
+@router.post(
+    "/dishonesty-reports/{report_id}/assign",
+    auth=CREDIT_OFFICE,
+    response={200: DishonestyReportSummaryOut, **errors(400, 401, 403, 404, 409, 422)},
+    exclude_unset=True,
+    summary="分办：信用办指定承办部门",
+)
 def assign_report(request, report_id: int, payload: AssignIn):
     report = services.assign(
         actor=request.actor,
@@ -253,19 +293,37 @@ def assign_report(request, report_id: int, payload: AssignIn):
     return _summary(report, request.auth)
 
 
-@router.post("/dishonesty-reports/{report_id}/accept", auth=HANDLERS, summary="承办部门受理")
-def accept_report(request, report_id: int, payload: NoteIn):
+@router.post(
+    "/dishonesty-reports/{report_id}/accept",
+    auth=HANDLERS,
+    response={200: DishonestyReportSummaryOut, **errors(400, 401, 403, 404, 409, 422)},
+    exclude_unset=True,
+    summary="承办部门受理",
+)
+def accept_report(request, report_id: int, payload: StepNoteIn):
     report = services.accept(actor=request.actor, user=request.auth, report_id=report_id, note=payload.note)
     return _summary(report, request.auth)
 
 
-@router.post("/dishonesty-reports/{report_id}/investigate", auth=HANDLERS, summary="记录调查核实情况")
-def investigate_report(request, report_id: int, payload: NoteIn):
+@router.post(
+    "/dishonesty-reports/{report_id}/investigate",
+    auth=HANDLERS,
+    response={200: DishonestyReportSummaryOut, **errors(400, 401, 403, 404, 409, 422)},
+    exclude_unset=True,
+    summary="记录调查核实情况",
+)
+def investigate_report(request, report_id: int, payload: StepNoteIn):
     report = services.investigate(actor=request.actor, user=request.auth, report_id=report_id, note=payload.note)
     return _summary(report, request.auth)
 
 
-@router.post("/dishonesty-reports/{report_id}/conclude", auth=HANDLERS, summary="办结：调查结论（是否属实）")
+@router.post(
+    "/dishonesty-reports/{report_id}/conclude",
+    auth=HANDLERS,
+    response={200: DishonestyReportSummaryOut, **errors(400, 401, 403, 404, 409, 422)},
+    exclude_unset=True,
+    summary="办结：调查结论（是否属实）",
+)
 def conclude_report(request, report_id: int, payload: ConcludeIn):
     report = services.conclude(
         actor=request.actor,
@@ -277,7 +335,13 @@ def conclude_report(request, report_id: int, payload: ConcludeIn):
     return _summary(report, request.auth)
 
 
-@router.post("/dishonesty-reports/{report_id}/reply", auth=HANDLERS, summary="答复举报人（举报人凭查询码查看）")
+@router.post(
+    "/dishonesty-reports/{report_id}/reply",
+    auth=HANDLERS,
+    response={200: DishonestyReportSummaryOut, **errors(400, 401, 403, 404, 409, 422)},
+    exclude_unset=True,
+    summary="答复举报人（举报人凭查询码查看）",
+)
 def reply_report(request, report_id: int, payload: ReplyIn):
     report = services.reply(actor=request.actor, user=request.auth, report_id=report_id, text=payload.reply)
     return _summary(report, request.auth)

@@ -10,10 +10,20 @@ from xinyong.audit.services import record as audit
 from xinyong.core import clock
 from xinyong.core.errors import Forbidden, InvalidInput, NotFound
 from xinyong.core.pagination import paginate
+from xinyong.core.responses import Page, errors, file_answer
 from xinyong.core.schemas import PeriodQuery
 
 from . import imports, selectors, services
 from .models import ImportJob, Record
+from .schemas import (
+    DepartmentRecordOut,
+    ImportDetailOut,
+    ImportJobOut,
+    PublishedOut,
+    StoredOut,
+    TimelinessOut,
+    WithdrawnOut,
+)
 
 router = Router(tags=["信用信息归集"])
 
@@ -55,7 +65,7 @@ def _stored_body(stored: services.Stored) -> dict:
 @router.post(
     "/records",
     auth=roles(Role.PROVIDER),
-    response={200: dict, 201: dict},
+    response={200: StoredOut, 201: StoredOut, **errors(400, 401, 403, 422)},
     summary="报送一条信用信息（相同内容重复报送不重复入库）",
 )
 def post_record(request, payload: RecordIn):
@@ -72,6 +82,7 @@ def post_record(request, payload: RecordIn):
 @router.get(
     "/records/{record_id}",
     auth=roles(RECORD_READERS),
+    response={200: DepartmentRecordOut, **errors(401, 403, 404, 422)},
     summary="查看信用信息（含来源与历史版本；本部门或信用办）",
 )
 def get_record(request, record_id: int):
@@ -100,13 +111,23 @@ def _versions(record: Record) -> list[Record]:
     return chain
 
 
-@router.post("/records/{record_id}/publish", auth=roles(Role.PROVIDER), summary="公示（暂缓公示的信息）")
+@router.post(
+    "/records/{record_id}/publish",
+    auth=roles(Role.PROVIDER),
+    response={200: PublishedOut, **errors(401, 403, 404, 422)},
+    summary="公示（暂缓公示的信息）",
+)
 def publish(request, record_id: int):
     record = services.publish_record(actor=request.actor, provider=department_of(request.auth), record_id=record_id)
     return {"id": record.pk, "published_at": record.published_at}
 
 
-@router.post("/records/{record_id}/withdraw", auth=roles(Role.PROVIDER), summary="撤回（决定被撤销或变更），停止公示")
+@router.post(
+    "/records/{record_id}/withdraw",
+    auth=roles(Role.PROVIDER),
+    response={200: WithdrawnOut, **errors(400, 401, 403, 404, 422)},
+    summary="撤回（决定被撤销或变更），停止公示",
+)
 def withdraw(request, record_id: int, payload: ReasonIn):
     record = services.withdraw_record(
         actor=request.actor, provider=department_of(request.auth), record_id=record_id, reason=payload.reason
@@ -117,6 +138,7 @@ def withdraw(request, record_id: int, payload: ReasonIn):
 @router.get(
     "/publicity/timeliness",
     auth=roles(RECORD_READERS),
+    response={200: TimelinessOut, **errors(401, 403, 422)},
     summary="双公示及时率：按部门统计按时、迟报、仍逾期",
 )
 def publicity_timeliness(request, params: Query[PeriodParams]):
@@ -171,7 +193,7 @@ def _job_body(job: ImportJob) -> dict:
 @router.post(
     "/imports",
     auth=roles(Role.PROVIDER),
-    response={201: dict},
+    response={201: ImportJobOut, **errors(401, 403, 413, 422)},
     summary="批量导入：上传 CSV（UTF-8 或 GBK）或 XLSX 文件，后台逐批处理",
 )
 def post_import(
@@ -204,7 +226,12 @@ def post_import(
     return 201, _job_body(job)
 
 
-@router.get("/imports", auth=IMPORT_READERS, summary="导入任务列表（提供单位只看本部门）")
+@router.get(
+    "/imports",
+    auth=IMPORT_READERS,
+    response={200: Page[ImportJobOut], **errors(401, 403, 422)},
+    summary="导入任务列表（提供单位只看本部门）",
+)
 def list_imports(request, params: Query[ImportListParams]):
     jobs = imports.visible_jobs(request.auth).order_by("-id")
     if params.status:
@@ -214,7 +241,12 @@ def list_imports(request, params: Query[ImportListParams]):
     return {"count": page.count, "limit": page.limit, "offset": page.offset, "items": items}
 
 
-@router.get("/imports/{job_id}", auth=IMPORT_READERS, summary="导入任务：进度、计数与错误行（分页）")
+@router.get(
+    "/imports/{job_id}",
+    auth=IMPORT_READERS,
+    response={200: ImportDetailOut, **errors(401, 403, 404, 422)},
+    summary="导入任务：进度、计数与错误行（分页）",
+)
 def get_import(request, job_id: int, params: Query[ImportErrorParams]):
     job = imports.job_for(request.auth, job_id)
     if request.auth.department_id != job.provider_id:  # another department's job: a non-public read
@@ -231,7 +263,11 @@ def get_import(request, job_id: int, params: Query[ImportErrorParams]):
 
 
 @router.get(
-    "/imports/{job_id}/errors.csv", auth=IMPORT_READERS, summary="下载错误行（CSV，UTF-8 带 BOM，Excel 可直接打开）"
+    "/imports/{job_id}/errors.csv",
+    auth=IMPORT_READERS,
+    response=errors(401, 403, 404, 422),
+    openapi_extra=file_answer("错误行：行号、列、原因", "text/csv"),
+    summary="下载错误行（CSV，UTF-8 带 BOM，Excel 可直接打开）",
 )
 def import_errors_csv(request, job_id: int):
     job = imports.job_for(request.auth, job_id)

@@ -7,11 +7,13 @@ from xinyong.accounts.roles import REPAIR_NOTICE_READERS, RIGHTS_APPLICANTS, RIG
 from xinyong.accounts.selectors import rows_visible_to
 from xinyong.core.errors import Forbidden, NotFound
 from xinyong.core.pagination import status_page
+from xinyong.core.responses import Page, errors
 from xinyong.core.schemas import StatusPageQuery
 from xinyong.records.models import Record
 
 from . import services
 from .models import Objection, Repair, RepairCondition
+from .schemas import CorrectedOut, ObjectionOut, RepairConditionOut, RepairNoticeOut, RepairOut
 
 router = Router(tags=["异议与信用修复"])
 APPLICANTS = roles(RIGHTS_APPLICANTS)
@@ -99,7 +101,12 @@ def _page(queryset, params: StatusPageQuery, body):
     return status_page(queryset.select_related("subject", "handler"), params, body)
 
 
-@router.post("/objections", auth=APPLICANTS, response={201: dict}, summary="提出异议：立即标注“异议中”，相关措施暂停")
+@router.post(
+    "/objections",
+    auth=APPLICANTS,
+    response={201: ObjectionOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="提出异议：立即标注“异议中”，相关措施暂停",
+)
 def file_objection(request, payload: ObjectionIn):
     objection = services.file_objection(
         actor=request.actor,
@@ -112,12 +119,22 @@ def file_objection(request, payload: ObjectionIn):
     return 201, objection_body(objection)
 
 
-@router.get("/objections", auth=READERS, summary="异议列表（主体看本主体的，部门看本部门办理的）")
+@router.get(
+    "/objections",
+    auth=READERS,
+    response={200: Page[ObjectionOut], **errors(401, 403, 422)},
+    summary="异议列表（主体看本主体的，部门看本部门办理的）",
+)
 def list_objections(request, params: Query[StatusPageQuery]):
     return _page(_visible(Objection.objects.all(), request.auth), params, objection_body)
 
 
-@router.post("/objections/{objection_id}/decision", auth=HANDLERS, summary="办结异议：成立则更正或撤销，不成立则恢复")
+@router.post(
+    "/objections/{objection_id}/decision",
+    auth=HANDLERS,
+    response={200: ObjectionOut, **errors(400, 401, 403, 404, 422)},
+    summary="办结异议：成立则更正或撤销，不成立则恢复",
+)
 def decide_objection(request, objection_id: int, payload: ObjectionDecisionIn):
     objection = services.decide_objection(
         actor=request.actor,
@@ -130,7 +147,12 @@ def decide_objection(request, objection_id: int, payload: ObjectionDecisionIn):
     return objection_body(objection)
 
 
-@router.post("/repairs", auth=APPLICANTS, response={201: dict}, summary="申请信用修复或提前移出名单")
+@router.post(
+    "/repairs",
+    auth=APPLICANTS,
+    response={201: RepairOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="申请信用修复或提前移出名单",
+)
 def apply_repair(request, payload: RepairIn):
     repair = services.apply_repair(
         actor=request.actor,
@@ -144,12 +166,22 @@ def apply_repair(request, payload: RepairIn):
     return 201, repair_body(repair)
 
 
-@router.get("/repairs", auth=READERS, summary="信用修复申请列表")
+@router.get(
+    "/repairs",
+    auth=READERS,
+    response={200: Page[RepairOut], **errors(401, 403, 422)},
+    summary="信用修复申请列表",
+)
 def list_repairs(request, params: Query[StatusPageQuery]):
     return _page(_visible(Repair.objects.all(), request.auth), params, repair_body)
 
 
-@router.post("/repairs/{repair_id}/decision", auth=HANDLERS, summary="作出修复决定（谁认定、谁修复）")
+@router.post(
+    "/repairs/{repair_id}/decision",
+    auth=HANDLERS,
+    response={200: RepairOut, **errors(400, 401, 403, 404, 422)},
+    summary="作出修复决定（谁认定、谁修复）",
+)
 def decide_repair(request, repair_id: int, payload: RepairDecisionIn):
     repair = services.decide_repair(
         actor=request.actor, user=request.auth, repair_id=repair_id, approve=payload.approve, reason=payload.reason
@@ -157,7 +189,12 @@ def decide_repair(request, repair_id: int, payload: RepairDecisionIn):
     return repair_body(repair)
 
 
-@router.get("/repair-conditions", auth=None, summary="信用修复条件（全国通用及各部门补充条件）")
+@router.get(
+    "/repair-conditions",
+    auth=None,
+    response={200: list[RepairConditionOut], **errors(422)},
+    summary="信用修复条件（全国通用及各部门补充条件）",
+)
 def repair_conditions(request, department: str | None = None):
     conditions = RepairCondition.objects.filter(is_active=True).select_related("department")
     if department:
@@ -173,7 +210,12 @@ def repair_conditions(request, department: str | None = None):
     ]
 
 
-@router.post("/records/{record_id}/correct", auth=roles(Role.PROVIDER), summary="自查纠错：更正或撤回本部门的信息")
+@router.post(
+    "/records/{record_id}/correct",
+    auth=roles(Role.PROVIDER),
+    response={200: CorrectedOut, **errors(400, 401, 403, 404, 422)},
+    summary="自查纠错：更正或撤回本部门的信息",
+)
 def self_correct(request, record_id: int, payload: CorrectIn):
     record = services.self_correct(
         actor=request.actor, user=request.auth, record_id=record_id, reason=payload.reason, outcome=payload.outcome
@@ -184,6 +226,7 @@ def self_correct(request, record_id: int, payload: CorrectIn):
 @router.get(
     "/records/{record_id}/repair-notice",
     auth=roles(REPAIR_NOTICE_READERS),
+    response={200: RepairNoticeOut, **errors(401, 403, 404, 422)},
     summary="信用修复告知书（与处罚决定书同时送达）",
 )
 def repair_notice(request, record_id: int):

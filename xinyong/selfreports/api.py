@@ -1,3 +1,5 @@
+import datetime as dt
+
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -5,6 +7,7 @@ from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
 from xinyong.accounts.roles import SELF_REPORT_READERS, SELF_REPORT_REVIEWERS
 from xinyong.core.pagination import status_page
+from xinyong.core.responses import Out, Page, SubjectRef, errors
 from xinyong.core.schemas import StatusPageQuery
 
 from . import services
@@ -27,6 +30,23 @@ class ReviewIn(Schema):
     reason: str = Field("", max_length=500)
 
 
+class SelfReportOut(Out):
+    id: int
+    subject: SubjectRef
+    kind: str = Field(examples=["honour"])
+    title: str = Field(examples=["2024年度守合同重信用企业"])
+    content: str
+    evidence: str
+    commitment: str = Field(description="真实性承诺全文")
+    verifier_department: str = Field(examples=["SCJG"])
+    status: str = Field(description="pending（待核实）、verified（已核实）、rejected（未通过）", examples=["pending"])
+    status_display: str = Field(examples=["待核实"])
+    submitted_at: dt.datetime
+    reviewed_at: dt.datetime | None
+    review_reason: str
+    record: int | None = Field(description="核实后生成的信用信息 id")
+
+
 def _body(report: SelfReport) -> dict:
     return {
         "id": report.pk,
@@ -47,7 +67,10 @@ def _body(report: SelfReport) -> dict:
 
 
 @router.post(
-    "/self-reports", auth=roles(Role.SUBJECT), response={201: dict}, summary="信用主体自主填报（须作真实性承诺）"
+    "/self-reports",
+    auth=roles(Role.SUBJECT),
+    response={201: SelfReportOut, **errors(400, 401, 403, 422)},
+    summary="信用主体自主填报（须作真实性承诺）",
 )
 def submit(request, payload: SelfReportIn):
     report = services.submit(
@@ -63,16 +86,31 @@ def submit(request, payload: SelfReportIn):
     return 201, _body(report)
 
 
-@router.get("/self-reports", auth=roles(SELF_REPORT_READERS), summary="自主填报列表")
+@router.get(
+    "/self-reports",
+    auth=roles(SELF_REPORT_READERS),
+    response={200: Page[SelfReportOut], **errors(401, 403, 422)},
+    summary="自主填报列表",
+)
 def list_reports(request, params: Query[StatusPageQuery]):
     return status_page(services.visible_to(request.auth), params, _body)
 
 
-@router.post("/self-reports/{report_id}/verify", auth=REVIEWERS, summary="核实通过：转为信用信息")
+@router.post(
+    "/self-reports/{report_id}/verify",
+    auth=REVIEWERS,
+    response={200: SelfReportOut, **errors(400, 401, 403, 404, 422)},
+    summary="核实通过：转为信用信息",
+)
 def verify(request, report_id: int, payload: ReviewIn):
     return _body(services.verify(actor=request.actor, user=request.auth, report_id=report_id, note=payload.reason))
 
 
-@router.post("/self-reports/{report_id}/reject", auth=REVIEWERS, summary="核实不通过（须说明理由）")
+@router.post(
+    "/self-reports/{report_id}/reject",
+    auth=REVIEWERS,
+    response={200: SelfReportOut, **errors(400, 401, 403, 404, 422)},
+    summary="核实不通过（须说明理由）",
+)
 def reject(request, report_id: int, payload: ReviewIn):
     return _body(services.reject(actor=request.actor, user=request.auth, report_id=report_id, reason=payload.reason))

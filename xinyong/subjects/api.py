@@ -5,11 +5,15 @@ from ninja import Query, Router, Schema
 from xinyong.accounts.auth import roles
 from xinyong.accounts.roles import SUBJECT_LOOKUP
 from xinyong.core import clock, limits
+from xinyong.core.responses import Page, errors
 
 from . import selectors, services
-from .schemas import SubjectIn
+from .schemas import SubjectIn, SubjectSummaryOut, profile_schema
 
 router = Router(tags=["信用主体"])
+
+
+SubjectProfileOut = profile_schema()
 
 
 class SearchParams(Schema):
@@ -21,7 +25,8 @@ class SearchParams(Schema):
 @router.post(
     "/subjects",
     auth=roles(SUBJECT_LOOKUP),
-    response={200: dict, 201: dict},
+    response={200: SubjectProfileOut, 201: SubjectProfileOut, **errors(400, 401, 403, 422)},
+    exclude_unset=True,  # a person's profile has no former names or relations
     summary="登记或更新信用主体",
 )
 def register_subject(request, payload: SubjectIn):
@@ -47,13 +52,25 @@ def register_subject(request, payload: SubjectIn):
     return (201 if created else 200), body
 
 
-@router.get("/subjects", auth=None, throttle=limits.search_throttle(), summary="按代码或名称（可部分）检索信用主体")
+@router.get(
+    "/subjects",
+    auth=None,
+    throttle=limits.search_throttle(),
+    response={200: Page[SubjectSummaryOut], **errors(422, 429)},
+    summary="按代码或名称（可部分）检索信用主体",
+)
 def search_subjects(request, params: Query[SearchParams]):
     page = selectors.search(params.q, limit=params.limit, offset=params.offset)
     return page.body(selectors.public_summary)
 
 
-@router.get("/subjects/{code}", auth=None, summary="信用主体公开信息")
+@router.get(
+    "/subjects/{code}",
+    auth=None,
+    response={200: SubjectProfileOut, **errors(404, 422)},
+    exclude_unset=True,
+    summary="信用主体公开信息",
+)
 def subject_profile(request, code: str, as_of: dt.date | None = None):
     subject = selectors.get_by_code(code)
     return selectors.public_profile(subject, as_of=as_of, on=clock.today())

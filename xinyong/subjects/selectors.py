@@ -19,6 +19,8 @@ from .services import person_key
 # this app does not import them: each callable gets (subject, as_of) and returns (key, value).
 ProfileSection = Callable[[Subject, dt.date | None], tuple[str, object]]
 PROFILE_SECTIONS: list[ProfileSection] = []
+# The schema of each section's value by its key, registered beside the section (schemas.profile_schema()).
+PROFILE_SCHEMAS: dict[str, object] = {}
 
 
 def key_for_code(code: str) -> str | None:

@@ -17,11 +17,10 @@ from xinyong.records.selectors import public_records_section
 
 from .. import selectors
 from ..models import IndustryMeasure, Membership
+from ..schemas import PublicCommitmentOut, PublicEvaluationOut, PublicIndustryMeasureOut
 from ..services import associations, grading
 from ..services.common import subject_for
-from .commitments import PublicCommitmentOut
 from .common import OFFICE
-from .grading import PublicEvaluationOut
 
 router = Router()
 
@@ -55,8 +54,8 @@ class IndustryMeasureIn(Schema):
     ends_on: dt.date | None = None
 
 
-class RevokeIn(Schema):
-    reason: str = Field(min_length=1, max_length=500, title="撤销理由")
+class MeasureRevokeIn(Schema):
+    reason: str = Field(min_length=1, max_length=500)
 
 
 class AssociationOut(Out):
@@ -82,18 +81,8 @@ class MembershipOut(Out):
     status: str
 
 
-class IndustryMeasureOut(Out):
-    id: int
-    association: str = Field(examples=["SPXH"])
-    association_name: str = Field(examples=["柴桑区食品行业协会"])
+class IndustryMeasureOut(PublicIndustryMeasureOut):
     subject: SubjectRef
-    kind: str = Field(examples=["censure"])
-    kind_name: str = Field(examples=["公开谴责"])
-    document_number: str = Field(examples=["柴食协〔2025〕3号"])
-    reason: str
-    decided_on: dt.date
-    starts_on: dt.date
-    ends_on: dt.date | None
     status: str = Field(examples=["active"])
     end_reason: str | None
 
@@ -211,7 +200,7 @@ def apply_industry_measure(request, code: str, payload: IndustryMeasureIn):
     response={200: IndustryMeasureOut, **errors(400, 401, 403, 404, 422)},
     summary="撤销行业性惩戒",
 )
-def revoke_industry_measure(request, measure_id: int, payload: RevokeIn):
+def revoke_industry_measure(request, measure_id: int, payload: MeasureRevokeIn):
     measure = associations.revoke_measure(
         actor=request.actor, user=request.auth, measure_id=measure_id, reason=payload.reason
     )
@@ -223,7 +212,7 @@ def revoke_industry_measure(request, measure_id: int, payload: RevokeIn):
 
 class AuthorisationIn(Schema):
     grantee: str = Field(description="被授权机构（金融机构、信用服务机构、行业协会）的部门编码")
-    purpose: str = Field(min_length=1, max_length=200, title="用途")
+    purpose: str = Field(min_length=1, max_length=200)
     valid_from: dt.date | None = None
     valid_to: dt.date
     scope: str = Field("all", description="all（全部社会公开及授权查询类信息）或 categories")

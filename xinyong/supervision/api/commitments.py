@@ -12,6 +12,7 @@ from xinyong.core.responses import Out, Page, SubjectRef, errors
 
 from .. import selectors
 from ..models import Commitment, CommitmentTemplate
+from ..schemas import PublicCommitmentOut
 from ..services import commitments
 from .common import DEPARTMENTS, NoteIn, PageParams, page_of
 
@@ -62,22 +63,6 @@ class TemplateOut(Out):
     deadline_working_days: int | None = Field(description="容缺受理补齐材料期限（工作日）", examples=[20])
     period_months: int | None = Field(description="告知承诺履约期限（月）", examples=[12])
     source: str = Field(description="依据", examples=["共社信办字〔2020〕7号 二（一）"])
-
-
-class PublicCommitmentOut(Out):
-    """A commitment as the public profile shows it (002 §1: 履约情况记入信用记录并公示)."""
-
-    number: str = Field(examples=["XYCN-2025-000001"])
-    kind: str = Field(examples=["notify"])
-    kind_display: str = Field(examples=["告知承诺"])
-    item_name: str = Field(examples=["建筑业企业资质"])
-    matter: str = Field(examples=["qualification_approval"])
-    department: str = Field(description="受理部门名称", examples=["区住建局"])
-    made_on: dt.date
-    due_on: dt.date | None
-    status: str = Field(description="pending（履约中）、fulfilled（已践诺）、broken（未践诺）…", examples=["pending"])
-    status_display: str = Field(examples=["履约中"])
-    text: str = Field(description="公示文本")
 
 
 class CommitmentOut(PublicCommitmentOut):

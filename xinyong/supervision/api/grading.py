@@ -11,6 +11,7 @@ from xinyong.core.responses import Out, SubjectRef, errors
 
 from .. import selectors
 from ..models import Evaluation
+from ..schemas import PublicContributionOut
 from ..services import grading
 from ..services.common import subject_for
 from .common import GOVERNMENT_READERS, OFFICE
@@ -61,41 +62,12 @@ class RecomputeOut(Out):
     grades: dict[str, int] = Field(description="各等级主体数", examples=[{"B": 2}])
 
 
-class PublicContributionOut(Out):
-    indicator: str = Field(examples=["penalty_general"])
-    indicator_name: str = Field(examples=["行政处罚（一般）"])
-    category_name: str = Field(examples=["行政处罚信息"])
-    label: str = Field(description="决定文书号或名单文号", examples=["柴市监罚〔2025〕701号"])
-    date: dt.date = Field(examples=["2025-01-24"])
-    points: Decimal = Field(examples=["-10.00"])
-    applied: Decimal = Field(description="计入的分值（受累计上限约束）", examples=["-10.00"])
-
-
 class ContributionOut(PublicContributionOut):
     source: str = Field(examples=["record"])
     id: int = Field(description="信用信息或名单条目 id")
     category: str = Field(examples=["admin_penalty"])
     list_kind: str = Field(examples=[""])
     public: bool = Field(description="是否社会公开类信息")
-
-
-class NonPublicOut(Out):
-    count: int
-    applied: Decimal = Field(description="非公开信息计入的分值合计", examples=["0"])
-
-
-class PublicEvaluationOut(Out):
-    """The grade and its explanation as anyone may see it: records of non-public categories are counted, not
-    named."""
-
-    grade: str = Field(examples=["B"])
-    grade_name: str = Field(examples=["良"])
-    score: Decimal = Field(examples=["82.00"])
-    base: Decimal = Field(examples=["80.00"])
-    computed_at: dt.datetime
-    explanation: str
-    contributions: list[PublicContributionOut]
-    non_public: NonPublicOut
 
 
 class EvaluationOut(Out):
