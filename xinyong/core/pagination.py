@@ -1,5 +1,6 @@
 """Bounded pagination: no list endpoint or page ever loads an unbounded set."""
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,3 +50,40 @@ def status_page(queryset: QuerySet, params, serialize: Callable) -> dict:
             raise InvalidInput(f"status 可选：{'、'.join(allowed) or '（该列表不按状态筛选）'}", code="invalid_status")
         queryset = queryset.filter(status=params.status)
     return paginate(queryset.order_by("-id"), limit=params.limit, offset=params.offset).body(serialize)
+
+
+# ---- pages for people (portal, workbench): ?page=N, at most `max_page` pages deep --------------
+
+
+class PageOutOfRange(Exception):
+    pass
+
+
+def page_number(request, max_page: int) -> int:
+    """The page a request asks for (1 for nonsense); PageOutOfRange past `max_page`."""
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        return 1
+    if number > max_page:
+        raise PageOutOfRange
+    return max(1, number)
+
+
+def pager(request, page: Page, number: int, *, size: int, max_page: int) -> dict:
+    """What `layout/_pager.html` shows: this page of how many, links to the neighbours keeping the query."""
+    pages = max(1, min(math.ceil(page.count / size), max_page))
+
+    def url(n: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(n)
+        return "?" + query.urlencode()
+
+    return {
+        "number": number,
+        "pages": pages,
+        "count": page.count,
+        "previous_url": url(number - 1) if number > 1 else None,
+        "next_url": url(number + 1) if number < pages else None,
+        "truncated": page.count > max_page * size,
+    }

@@ -28,7 +28,7 @@ class Entry:
 
 ENTRIES: list[Entry] = [
     Entry("待办", "desk:home", todo.count),
-    Entry("推送任务", "desk:tasks", todo.open_tasks),
+    Entry("推送任务", "desk:tasks", todo.open_tasks, also=("desk:close_task",)),
 ]
 
 

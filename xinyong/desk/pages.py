@@ -2,8 +2,11 @@
 
 from django.shortcuts import render
 
+from xinyong.core import clock
+
 from . import nav
 
 
 def render_page(request, template: str, context: dict | None = None, *, status: int = 200):
-    return render(request, template, {**(context or {}), "desk_nav": nav.entries_for(request)}, status=status)
+    base = {"desk_nav": nav.entries_for(request), "today": clock.today()}
+    return render(request, template, {**base, **(context or {})}, status=status)

@@ -32,7 +32,7 @@ class EntryIn(Schema):
 
 
 class RevokeIn(Schema):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=500, title="撤销理由")
 
 
 class EntryParams(Schema):

@@ -14,6 +14,7 @@ from xinyong.checks.services import push_entry_change
 from xinyong.core import bulk, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from xinyong.core.lengths import abbreviate, column_length, within
 from xinyong.records.models import Record
 from xinyong.subjects.models import Subject
 from xinyong.subjects.selectors import get_by_code, relations_of_role
@@ -99,7 +100,7 @@ def _event(entry: ListEntry, action: str, actor: Actor, reason: str = "") -> Non
         action=action,
         actor=actor.name,
         department=actor.department,
-        reason=reason[:500],
+        reason=abbreviate(reason, column_length(ListEntryEvent, "reason")),
         status_after=entry.status,
         occurred_at=clock.now(),
     )
@@ -232,7 +233,11 @@ def _end(entry: ListEntry, *, status: str, actor: Actor, reason: str, action: st
     now = clock.now()
     ended = [entry, *entry.derived_entries.filter(status=ListEntry.Status.ACTIVE)]
     for item in ended:
-        item.status, item.ended_at, item.end_reason = status, now, reason[:500]
+        item.status, item.ended_at, item.end_reason = (
+            status,
+            now,
+            abbreviate(reason, column_length(ListEntry, "end_reason")),
+        )
         item.save(update_fields=["status", "ended_at", "end_reason"])
         _event(item, action, actor, reason)
     engine.note_entry_changes([e.pk for e in ended])
@@ -252,7 +257,8 @@ def revoke_entry(*, actor: Actor, user: User, entry_id: int, reason: str) -> Lis
         raise InvalidInput("撤销须说明理由", code="reason_required")
     entry = get_entry(entry_id)
     _endable(user, entry, "撤销")
-    return end_entry(entry, status=ListEntry.Status.REVOKED, actor=actor, reason=reason.strip(), action="revoke")
+    reason = within(reason.strip(), ListEntry, "end_reason", field="reason")
+    return end_entry(entry, status=ListEntry.Status.REVOKED, actor=actor, reason=reason, action="revoke")
 
 
 def earliest_exit_date(entry: ListEntry) -> dt.date | None:
@@ -309,8 +315,9 @@ def exit_entry(*, actor: Actor, user: User, entry_id: int, conditions: list[str]
         names = "、".join(EXIT_CONDITIONS[c] for c in allowed)
         raise InvalidInput(f"须选择已满足的移出条件（可选：{names}）", code="conditions_missing")
     met = "、".join(EXIT_CONDITIONS[c] for c in conditions)
+    reason = within(reason.strip(), ListEntry, "end_reason", field="reason")
     return end_entry(
-        entry, status=ListEntry.Status.EXITED, actor=actor, reason=f"提前移出（{met}）：{reason.strip()}", action="exit"
+        entry, status=ListEntry.Status.EXITED, actor=actor, reason=f"提前移出（{met}）：{reason}", action="exit"
     )
 
 

@@ -211,7 +211,7 @@ def submit_dishonesty_report(
                 query_code_hash=_code_hash(number, query_code),
                 subject=subject,
                 subject_name=subject.name if subject and not subject.is_person else subject_name,
-                subject_code=code[:18],
+                subject_code=code,
                 reporter_name_encrypted=encrypt(reporter_name),
                 reporter_contact_encrypted=encrypt(reporter_contact),
                 content=content,

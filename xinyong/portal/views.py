@@ -4,7 +4,6 @@ view rate-limited per client address."""
 
 import datetime as dt
 import logging
-import math
 import uuid
 
 from django import forms
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from xinyong.core import clock
 from xinyong.core.errors import DomainError
 from xinyong.core.limits import ip_hash, rate_limited
-from xinyong.core.pagination import Page
+from xinyong.core.pagination import Page, PageOutOfRange, page_number, pager
 from xinyong.subjects import selectors as subjects
 
 from . import selectors, services
@@ -32,36 +31,12 @@ PAGE_SIZE = 20
 MAX_PAGE = 50  # 1,000 rows deep at most: past that, narrow the query (bots walk pages forever)
 
 
-class PageOutOfRange(Exception):
-    pass
-
-
 def _page_number(request) -> int:
-    try:
-        number = int(request.GET.get("page", "1"))
-    except ValueError:
-        return 1
-    if number > MAX_PAGE:
-        raise PageOutOfRange
-    return max(1, number)
+    return page_number(request, MAX_PAGE)
 
 
 def _pager(request, page: Page, number: int) -> dict:
-    pages = max(1, min(math.ceil(page.count / PAGE_SIZE), MAX_PAGE))
-
-    def url(n: int) -> str:
-        query = request.GET.copy()
-        query["page"] = str(n)
-        return "?" + query.urlencode()
-
-    return {
-        "number": number,
-        "pages": pages,
-        "count": page.count,
-        "previous_url": url(number - 1) if number > 1 else None,
-        "next_url": url(number + 1) if number < pages else None,
-        "truncated": page.count > MAX_PAGE * PAGE_SIZE,
-    }
+    return pager(request, page, number, size=PAGE_SIZE, max_page=MAX_PAGE)
 
 
 def _out_of_range(request):

@@ -24,7 +24,7 @@ class RecordIn(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=500, title="理由")
 
 
 class PeriodParams(PeriodQuery):

@@ -14,6 +14,7 @@ from xinyong.catalog.models import Category, Disclosure
 from xinyong.catalog.selectors import get_category, schema_of
 from xinyong.core import calendar, clock
 from xinyong.core.errors import Forbidden, InvalidInput, NotFound
+from xinyong.core.lengths import abbreviate, column_length, within
 from xinyong.subjects.services import ensure_subjects
 
 from .models import Channel, ImportJob, Record, RecordEvent
@@ -198,12 +199,13 @@ def store(
 def set_status(record: Record, status: str, *, actor_name: str, reason: str, published: bool | None = None) -> None:
     """Change a record's status and keep the change in its history (for `as_of`)."""
     now = clock.now()
-    record.status, record.status_reason, record.status_changed_at = status, reason[:500], now
+    note = abbreviate(reason, column_length(Record, "status_reason"))
+    record.status, record.status_reason, record.status_changed_at = status, note, now
     record.save(update_fields=["status", "status_reason", "status_changed_at"])
     RecordEvent.objects.create(
         record=record,
         status=status,
-        reason=reason[:500],
+        reason=note,
         actor=actor_name,
         occurred_at=now,
         published=record.published_at is not None if published is None else published,
@@ -302,7 +304,8 @@ def withdraw_record(*, actor: Actor, provider: Department, record_id: int, reaso
     if not record.is_current or record.status == Record.Status.REVOKED:
         raise InvalidInput("该信息已撤销或已有新版本", code="not_current")
     before = {"status": record.status}
-    set_status(record, Record.Status.REVOKED, actor_name=actor.name, reason=reason.strip())
+    reason = within(reason.strip(), Record, "status_reason", field="reason")
+    set_status(record, Record.Status.REVOKED, actor_name=actor.name, reason=reason)
     audit(
         actor=actor,
         action="record.withdraw",

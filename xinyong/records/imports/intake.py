@@ -12,6 +12,7 @@ from xinyong.audit.services import record as audit
 from xinyong.catalog.selectors import get_category, schema_of
 from xinyong.core import clock
 from xinyong.core.errors import InvalidInput, NotFound
+from xinyong.core.lengths import within
 
 from .. import services
 from ..models import ImportJob
@@ -32,7 +33,7 @@ def start_import(
     (a required column missing). Processing is separate: `run_job`, or the `process_import` task."""
     category = get_category(category_code)
     services.check_provider(category, provider)
-    file_name = Path(file_name or "upload").name[:255]
+    file_name = within(Path(file_name or "upload").name, ImportJob, "file_name")
     stored = store_file(chunks, file_name, limit=limit)
     with transaction.atomic():
         job = ImportJob.objects.create(

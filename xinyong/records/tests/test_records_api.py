@@ -7,10 +7,13 @@ from django.core.management import call_command
 
 from xinyong.accounts.models import Department
 from xinyong.audit.models import AuditEvent
+from xinyong.audit.services import Actor
 from xinyong.catalog.models import Category
 from xinyong.core import clock, crypto
+from xinyong.core.errors import InvalidInput
 from xinyong.records.models import Record
 from xinyong.records.preparation import content_hash
+from xinyong.records.services import withdraw_record
 from xinyong.subjects.models import Subject
 from xinyong.testing.factories import licence, penalty, resident_id, uscc
 
@@ -264,3 +267,23 @@ def test_the_content_hash_keeps_its_form():
     fields = {"CF_WSH": "柴市监罚〔2025〕1号", "CF_NR_FK": "1", "BZ": 2}
     digest = content_hash(Category(code="admin_penalty"), "SCJG", "91360404000000019X", fields)
     assert digest == "f6f8aed1b9401de54dae4ca5b6d50ae884ec0c29ea38e79560ece52a78116463"
+
+
+def test_a_too_long_withdrawal_reason_is_refused_naming_the_field_not_cut(api, scjg):
+    record_id = post(api, scjg, penalty(1)).json()["id"]
+    response = api.post(f"/records/{record_id}/withdraw", {"reason": "撤" * 501}, token=scjg)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["message"] == "理由过长：最多500个字符，实际501个"
+    assert error["details"][0]["loc"] == ["body", "payload", "reason"]
+    assert Record.objects.get(pk=record_id).status == Record.Status.ACTIVE  # nothing stored, nothing cut
+
+    # Other channels (the admin's withdraw form, the workbench) reach the service itself: it refuses too.
+    record = Record.objects.get(pk=record_id)
+    with pytest.raises(InvalidInput) as refused:
+        withdraw_record(actor=Actor(name="t"), provider=record.provider, record_id=record_id, reason="撤" * 501)
+    assert str(refused.value) == "状态说明过长：最多500个字符，实际501个"
+    assert refused.value.details == [{"field": "reason", "max_length": 500, "length": 501}]
+    exactly = api.post(f"/records/{record_id}/withdraw", {"reason": "撤" * 500}, token=scjg)
+    assert exactly.status_code == 200
+    assert Record.objects.get(pk=record_id).status_reason == "撤" * 500

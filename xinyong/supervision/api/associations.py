@@ -55,7 +55,7 @@ class IndustryMeasureIn(Schema):
 
 
 class RevokeIn(Schema):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=500, title="撤销理由")
 
 
 class AssociationOut(Out):
@@ -222,7 +222,7 @@ def revoke_industry_measure(request, measure_id: int, payload: RevokeIn):
 
 class AuthorisationIn(Schema):
     grantee: str = Field(description="被授权机构（金融机构、信用服务机构、行业协会）的部门编码")
-    purpose: str = Field(min_length=1, max_length=200)
+    purpose: str = Field(min_length=1, max_length=200, title="用途")
     valid_from: dt.date | None = None
     valid_to: dt.date
     scope: str = Field("all", description="all（全部社会公开及授权查询类信息）或 categories")

@@ -45,7 +45,7 @@ class CommitmentIn(Schema):
 
 
 class BreachIn(Schema):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=500, title="违诺情况")
     breach_kind: str = Field("violated", description="violated（违背承诺）、false（虚假承诺）、overdue（逾期未履行）")
 
 

@@ -22,7 +22,7 @@ class PageParams(StatusPageQuery):
 
 
 class NoteIn(Schema):
-    note: str = Field("", max_length=500)
+    note: str = Field("", max_length=500, title="说明")
 
 
 def page_of(queryset, params: PageParams, body) -> dict:

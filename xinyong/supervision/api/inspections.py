@@ -29,7 +29,7 @@ class InspectorActiveIn(Schema):
 
 class ConflictIn(Schema):
     subject: str
-    reason: str = Field(min_length=1, max_length=200)
+    reason: str = Field(min_length=1, max_length=200, title="回避事由")
 
 
 class PlanIn(Schema):

@@ -18,6 +18,7 @@ from xinyong.core import clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.core.identifiers import identify
+from xinyong.core.lengths import within
 from xinyong.core.masking import mask_id_number
 from xinyong.records.models import Record
 from xinyong.records.selectors import public_record
@@ -251,7 +252,7 @@ def grant(
         grantee=grantee,
         scope=scope,
         categories=_validate_categories(scope, categories or []),
-        purpose=purpose.strip()[:200],
+        purpose=within(purpose.strip(), Authorisation, "purpose"),
         valid_from=valid_from,
         valid_to=valid_to,
         created_by=actor.name,

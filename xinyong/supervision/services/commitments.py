@@ -15,6 +15,7 @@ from xinyong.audit.services import record as audit
 from xinyong.core import calendar, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Forbidden, InvalidInput, NotFound
+from xinyong.core.lengths import within
 from xinyong.integrity import public_sector
 from xinyong.measures.models import BusinessMatter
 from xinyong.records.models import Channel
@@ -112,7 +113,7 @@ def _ingest(commitment: Commitment, *, actor: Actor, channel: str, remarks: str 
             authority=commitment.department.name,
             valid_until=commitment.due_on,
             fulfilment=FULFILMENT[commitment.status],
-            remarks=remarks[:1000],
+            remarks=remarks,
         ),
         channel=channel,
     )
@@ -195,7 +196,7 @@ def _resolve(
     commitment: Commitment, *, status: str, actor: Actor, note: str, channel: str, breach_kind: str = ""
 ) -> Commitment:
     commitment.status, commitment.resolved_at, commitment.resolved_by = status, clock.now(), actor.name
-    commitment.resolution, commitment.breach_kind = note[:500], breach_kind
+    commitment.resolution, commitment.breach_kind = within(note, Commitment, "resolution", field="note"), breach_kind
     _ingest(commitment, actor=actor, channel=channel, remarks=note)
     if status == Commitment.Status.BROKEN:
         breach = ingest_record(
@@ -206,7 +207,7 @@ def _resolve(
                 commitment.subject,
                 number=f"{commitment.number}-WN",
                 on=clock.today(),
-                content=f"{breach_kind}：{note}。原承诺（{commitment.get_kind_display()}）：{commitment.text}"[:4000],
+                content=f"{breach_kind}：{note}。原承诺（{commitment.get_kind_display()}）：{commitment.text}",
                 authority=commitment.department.name,
                 commitment_number=commitment.number,
                 breach_kind=breach_kind,

@@ -6,6 +6,7 @@ from xinyong.accounts.models import Department, Role, User
 from xinyong.accounts.selectors import department_of
 from xinyong.core import crypto
 from xinyong.core.errors import Forbidden, InvalidInput
+from xinyong.core.lengths import abbreviate
 from xinyong.subjects.models import Subject
 from xinyong.subjects.selectors import get_by_code
 
@@ -31,6 +32,11 @@ def subject_for(code: str) -> Subject:
     return get_by_code(code)
 
 
+# Lengths of the generic catalog fields this slice composes (supervision migration 0002): a record's
+# content and remarks are made of an order's, commitment's or task's own texts, kept whole in their rows.
+COMPOSED_LENGTHS = {"content": 4000, "remarks": 1000}
+
+
 def record_fields(subject: Subject, *, number: str, on: dt.date, content: str, authority: str, **extra) -> dict:
     """The generic catalog fields (subject_name, subject_code, decision_number, decision_date, content,
     authority, …) of a record this slice writes through `ingest_record`."""
@@ -39,12 +45,14 @@ def record_fields(subject: Subject, *, number: str, on: dt.date, content: str, a
         "subject_code": subject_code(subject),
         "decision_number": number,
         "decision_date": on.isoformat(),
-        "content": content[:4000],
+        "content": abbreviate(content, COMPOSED_LENGTHS["content"]),
         "authority": authority,
     }
     for key, value in extra.items():
         if value not in (None, ""):
             fields[key] = value.isoformat() if isinstance(value, dt.date) else value
+    if fields.get("remarks"):
+        fields["remarks"] = abbreviate(fields["remarks"], COMPOSED_LENGTHS["remarks"])
     return fields
 
 

@@ -14,6 +14,7 @@ from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
 from xinyong.core import clock, parameters
 from xinyong.core.errors import Conflict, InvalidInput, NotFound
+from xinyong.core.lengths import within
 from xinyong.records.models import Channel
 from xinyong.records.services import ingest_record
 from xinyong.subjects.models import Subject
@@ -87,7 +88,11 @@ def declare_conflict(
     conflict, created = InspectorConflict.objects.get_or_create(
         inspector=inspector,
         subject=subject,
-        defaults={"reason": reason.strip()[:200], "declared_at": clock.now(), "declared_by": actor.name},
+        defaults={
+            "reason": within(reason.strip(), InspectorConflict, "reason"),
+            "declared_at": clock.now(),
+            "declared_by": actor.name,
+        },
     )
     if created:
         audit(

@@ -46,7 +46,7 @@ def _order_record(order: RectificationOrder, *, actor: Actor, channel: str, rema
             content=f"{order.reason}。整改要求：{order.requirements}",
             authority=order.department.name,
             deadline=order.deadline,
-            remarks=remarks[:1000],
+            remarks=remarks,
         ),
         channel=channel,
     )

@@ -14,6 +14,7 @@ from xinyong.audit.services import record as audit
 from xinyong.audit.services import record_many as audit_many
 from xinyong.core import bulk, clock, parameters
 from xinyong.core.errors import Forbidden, InvalidInput, NotFound
+from xinyong.core.lengths import within
 from xinyong.lists.models import ListEntry, ListType
 from xinyong.lists.services import EntryInput, create_entry, get_list_type
 from xinyong.subjects.models import Subject
@@ -94,7 +95,8 @@ def list_referral(referral: WatchReferral, *, actor: Actor, user: User, note: st
         ),
     )
     referral.status, referral.entry = WatchReferral.Status.LISTED, entry
-    referral.decided_at, referral.decided_by, referral.note = clock.now(), actor.name, note.strip()[:500]
+    note = within(note.strip(), WatchReferral, "note")
+    referral.decided_at, referral.decided_by, referral.note = clock.now(), actor.name, note
     referral.save(update_fields=["status", "entry", "decided_at", "decided_by", "note"])
     audit(
         actor=actor,
@@ -185,7 +187,7 @@ def dismiss(*, actor: Actor, user: User, referral_id: int, reason: str) -> Watch
             f"只有{list_type.initiator_name or list_type.initiator_department_code}可以决定", code="not_list_initiator"
         )
     referral.status, referral.decided_at, referral.decided_by = WatchReferral.Status.DISMISSED, clock.now(), actor.name
-    referral.note = reason.strip()[:500]
+    referral.note = within(reason.strip(), WatchReferral, "note", field="reason")
     referral.save(update_fields=["status", "decided_at", "decided_by", "note"])
     audit(
         actor=actor,
