@@ -26,11 +26,12 @@ XINYONG_DATABASE_URL="" xinyong makemigrations --check --dry-run || status=1
 run_suite() {
     local label=$1; shift
     step "pytest on $label"
-    pytest -n 2 -q "$@"
+    COVERAGE_FILE="$XINYONG_DATA_DIR/coverage-$label" pytest -n 2 -q --cov=xinyong --cov-report= "$@"
     local rc=$?
     if [ $rc -eq 5 ]; then
         echo "pytest collected no tests on $label (exit 5)"; rc=0
     fi
+    echo "line coverage on $label: $(COVERAGE_FILE="$XINYONG_DATA_DIR/coverage-$label" coverage report --format=total)%"
     [ $rc -eq 0 ] || status=1
 }
 
