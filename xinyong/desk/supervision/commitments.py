@@ -20,8 +20,8 @@ from .forms import BreachForm, FulfilForm, StatusFilter
 
 @desk_page(COMMITMENT_READERS)
 def roster(request):
-    filters = StatusFilter(request.GET, choices=Commitment.Status.choices)
-    status = filters.value(default="") if request.GET else Commitment.Status.PENDING
+    filters = StatusFilter(request.GET, choices=Commitment.Status.choices, default=Commitment.Status.PENDING)
+    status = filters.value()
     found = commitments.visible_to(request.user)
     if status:
         found = found.filter(status=status)

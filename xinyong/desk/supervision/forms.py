@@ -37,14 +37,19 @@ SUBJECT = {"label": "统一社会信用代码或身份证号", "max_length": 40}
 
 
 class StatusFilter(forms.Form):
+    """A list's state filter: `default` (the open ones) until the user picks one, 全部 included."""
+
     status = forms.ChoiceField(label="状态", required=False)
 
-    def __init__(self, *args, choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data, *, choices=(), default: str = ""):
+        super().__init__(data if data and "status" in data else None, initial={"status": default})
+        self.default = default
         self.fields["status"].choices = [("", "全部"), *choices]
 
-    def value(self, default: str = "") -> str:
-        return self.cleaned_data["status"] if self.is_valid() else default
+    def value(self) -> str:
+        if not self.is_bound:
+            return self.default
+        return self.cleaned_data["status"] if self.is_valid() else self.default
 
 
 # ---- commitments ----------------------------------------------------------------------------------

@@ -26,8 +26,10 @@ def _orders(user):
 
 @desk_page(GOVERNMENT)
 def orders(request):
-    filters = StatusFilter(request.GET, choices=RectificationOrder.Status.choices)
-    status = filters.value() if request.GET else RectificationOrder.Status.OPEN
+    filters = StatusFilter(
+        request.GET, choices=RectificationOrder.Status.choices, default=RectificationOrder.Status.OPEN
+    )
+    status = filters.value()
     found = _orders(request.user)
     if status:
         found = found.filter(status=status)

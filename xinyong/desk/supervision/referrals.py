@@ -19,8 +19,8 @@ OFFICE = {Role.CREDIT_OFFICE}
 
 
 def _page(request, *, failed: dict | None = None, status=200):
-    filters = StatusFilter(request.GET, choices=WatchReferral.Status.choices)
-    state = filters.value() if request.GET else WatchReferral.Status.OFFERED
+    filters = StatusFilter(request.GET, choices=WatchReferral.Status.choices, default=WatchReferral.Status.OFFERED)
+    state = filters.value()
     found = WatchReferral.objects.select_related("subject", "order", "entry__list_type")
     if state:
         found = found.filter(status=state)

@@ -79,6 +79,8 @@ def test_a_breach_found_in_the_page_becomes_a_dishonesty_record(market, company)
     event = AuditEvent.objects.get(action="commitment.broken")
     assert (event.actor, event.channel) == (user.username, "desk")
     assert "认定违诺" not in client.get(f"/desk/supervision/commitments/{made.pk}/").content.decode()
+    assert made.number not in client.get("/desk/supervision/commitments/").content.decode()  # open ones by default
+    assert made.number in client.get("/desk/supervision/commitments/?status=broken").content.decode()
 
 
 def test_fulfilment_is_confirmed_and_another_department_neither_sees_nor_resolves(market, staff, company):
