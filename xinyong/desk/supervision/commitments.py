@@ -1,13 +1,13 @@
 """信用承诺 (R17; 002 §1): the commitments a department accepted, soonest due first with the working days
 left, and on each one's page its fulfilment confirmed or its breach found — a breach becomes the subject's
 `commitment_breach` dishonesty record, as `POST /commitments/{id}/breach` makes it. The role sets are the
-API's (`COMMITMENT_READERS` read, `DEPARTMENTS` act), the department rule the service's."""
+API's (`COMMITMENT_READERS` but subjects read, `DEPARTMENTS` act), the department rule the service's."""
 
 from django.db.models import F
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from xinyong.accounts.roles import COMMITMENT_READERS, DEPARTMENTS
+from xinyong.accounts.roles import COMMITMENT_READERS, DEPARTMENTS, SUBJECT
 from xinyong.core.errors import NotFound
 from xinyong.supervision.models import Commitment
 from xinyong.supervision.services import commitments
@@ -17,8 +17,11 @@ from ..pages import render_page
 from .common import may_post, page_of, submit, too_deep
 from .forms import BreachForm, FulfilForm, StatusFilter
 
+# The API's readers but a subject, whose own commitments are on /my/ (the workbench admits no subject).
+READERS = COMMITMENT_READERS - {SUBJECT}
 
-@desk_page(COMMITMENT_READERS)
+
+@desk_page(READERS)
 def roster(request):
     filters = StatusFilter(request.GET, choices=Commitment.Status.choices, default=Commitment.Status.PENDING)
     status = filters.value()
@@ -53,7 +56,7 @@ def _page(request, commitment_id: int, *, fulfil_form=None, breach_form=None, st
     return render_page(request, "desk/supervision/commitment.html", context, status=status)
 
 
-@desk_page(COMMITMENT_READERS)
+@desk_page(READERS)
 def commitment(request, commitment_id: int):
     return _page(request, commitment_id)
 

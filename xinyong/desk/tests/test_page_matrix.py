@@ -28,7 +28,14 @@ from xinyong.notices.models import Task
 world = district.world  # the court (FY) initiates; finance (CZ) and development (FGW) implement
 ALL_ROLES = sorted(ROLE_NAMES)
 STAFF_ROLES = set(ALL_ROLES) - {SUBJECT}  # `desk_page()` with no roles: any department role
-PAGES = [(p.name, p) for p in desk_urls.urlpatterns]
+
+
+def _pages(patterns) -> list:
+    """Every URL pattern, those of included modules (信用监管's) too."""
+    return [leaf for p in patterns for leaf in (_pages(p.url_patterns) if hasattr(p, "url_patterns") else [p])]
+
+
+PAGES = [(p.name, p) for p in _pages(desk_urls.urlpatterns)]
 
 
 @pytest.fixture(autouse=True)
