@@ -13,7 +13,7 @@ from xinyong.core.schemas import StatusPageQuery
 from . import services
 from .models import SelfReport
 
-router = Router(tags=["自主填报"])
+router = Router(tags=["self_reports"])
 REVIEWERS = roles(SELF_REPORT_REVIEWERS)
 
 
