@@ -18,8 +18,8 @@ IMPLEMENTER = roles(Role.IMPLEMENTER)
 
 
 class CheckIn(Schema):
-    subject: str = Field(description="统一社会信用代码或身份证号")
-    matter: str = Field(description="业务事项编码，见 GET /matters")
+    subject: str = Field(description="统一社会信用代码或身份证号", examples=["91360404000007018B"])
+    matter: str = Field(description="业务事项编码，见 GET /matters", examples=["government_procurement"])
 
 
 class BatchIn(Schema):
