@@ -4,8 +4,10 @@ one error body. A new endpoint without them fails here; the test client (testing
 also fails any test whose endpoint answers with a status its operation does not declare."""
 
 import re
+from typing import get_args
 
 import pytest
+from pydantic import BaseModel
 
 from xinyong.api import api
 from xinyong.testing.openapi import document, operation_of, operations, undeclared_status
@@ -110,17 +112,35 @@ def test_response_schemas_have_distinct_titles():
 def test_no_two_schemas_share_a_component_name():
     """Components are named after their classes; two different classes of the same name would overwrite
     each other in the document without a word (ninja merges them by name)."""
-    seen: dict[str, dict] = {}
+    seen: dict[tuple[str, str], dict] = {}
     clashes = set()
+    for mode, model in _schema_models():
+        schema = model.model_json_schema(mode=mode, ref_template="{model}")
+        for name, definition in {**schema.pop("$defs", {}), model.__name__: schema}.items():
+            if seen.setdefault((mode, name), definition) != definition:
+                clashes.add(name)
+    assert sorted(clashes) == []
+
+
+def _schema_models() -> set[tuple[str, type[BaseModel]]]:
+    """Each model an operation answers with or reads, once (the error body alone is in hundreds)."""
+    found = set()
     for router in api._get_bound_routers():
         for path_view in router.path_operations.values():
             for op in path_view.operations:
-                models = [m for m in op.response_models.values() if m is not None and hasattr(m, "model_json_schema")]
-                for model in models + list(op.models):
-                    for name, definition in model.model_json_schema(ref_template="{model}").get("$defs", {}).items():
-                        if seen.setdefault(name, definition) != definition:
-                            clashes.add(name)
-    assert sorted(clashes) == []
+                for model in op.response_models.values():
+                    if isinstance(model, type) and issubclass(model, BaseModel):
+                        found |= {("serialization", m) for m in _models_in(model.model_fields["response"].annotation)}
+                for model in op.models:
+                    found |= {("validation", m) for f in model.model_fields.values() for m in _models_in(f.annotation)}
+    return found
+
+
+def _models_in(annotation) -> set[type[BaseModel]]:
+    """The models a type names: itself, or those inside list[...], X | None, …"""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return {annotation}
+    return {model for argument in get_args(annotation) for model in _models_in(argument)}
 
 
 def test_the_test_client_refuses_an_undeclared_status():
