@@ -76,9 +76,9 @@ INSTALLED_APPS = [
     "xinyong.integrity",
     "xinyong.federation",
     "xinyong.stats",
+    "xinyong.demo",  # the `demo` command and its data
     "xinyong.portal",
     "xinyong.desk",
-    "xinyong.demo",  # the `demo` command and its data
 ]
 
 MIDDLEWARE = [
