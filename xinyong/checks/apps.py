@@ -18,8 +18,7 @@ class ChecksConfig(AppConfig):
         from xinyong.subjects.models import Subject
 
         from .engine import note_catalog_change, note_entry_changes, note_subject_changes
-        from .selectors import entry_feedback, entry_loop
-        from .services import push_recipients
+        from .selectors import entry_feedback, entry_loop, push_recipients
 
         # Notices and lists sit below checks: they reach its recipients, snapshot and loop through these.
         if push_recipients not in ENTRY_RECIPIENTS:
