@@ -149,8 +149,7 @@ def test_revocation_and_role_changes_reach_this_process_at_once(api, provider):
 
 def test_a_change_made_by_another_process_counts_within_the_cache_time(api, provider, settings, monkeypatch):
     user, token = provider
-    # The process clock stands still while the token is first looked up: how long that request takes on a
-    # busy machine must not eat into the cache time measured below.
+    # The cache's clock stands still from the first request on, so a loaded machine cannot eat the 0.1 s.
     now = services.time.monotonic()
     monkeypatch.setattr(services.time, "monotonic", lambda: now)
     assert _subject_post(api, token).status_code == 201
