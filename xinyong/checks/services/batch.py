@@ -154,8 +154,9 @@ class _BatchJson:
     def _measure(self, ref: MeasureRef | dict) -> bytes:
         if isinstance(ref, dict):
             return to_json(ref)
-        shown = orjson.dumps(source(ref.list_type, ref.entry_id, ref.via_organisation, ref.via_role))
-        return self.parts.measures[ref.index] + shown + _SUSPENDED[ref.suspended]
+        index, list_type, entry_id, via_organisation, via_role, suspended = ref
+        shown = orjson.dumps(source(list_type, entry_id, via_organisation, via_role))
+        return self.parts.measures[index] + shown + _SUSPENDED[suspended]
 
 
 def check_batch(*, actor: Actor, department: Department, subject_codes: list[str], matter: str) -> bytes:
