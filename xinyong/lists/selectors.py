@@ -55,6 +55,12 @@ def visible_entries(user):
     return rows_visible_to(entries, user, department_field="initiator")
 
 
+def visible_entry_ids(user, ids) -> set[int]:
+    """Which of these entries the user may see (a task pushed to a department is about another
+    department's entry, whose page it cannot open)."""
+    return set(visible_entries(user).filter(pk__in=set(ids)).values_list("pk", flat=True))
+
+
 @dataclass(frozen=True)
 class RosterFilter:
     list_type: str = ""
