@@ -226,9 +226,10 @@ def _resolve(codes: list[str], snapshot: engine.Snapshot) -> list[Target]:
     # Fast path (full identification costs ~50 µs a code, most of a batch): every code is first looked up
     # as it came (a miss costs well under a microsecond). Every other code (typed differently, ID numbers,
     # invalid, or not found) is identified.
-    targets = []
+    directory, targets = snapshot.directory, []
+    assert directory is not None  # loaded by `current()`
     for code in codes:
-        view = snapshot.directory.get(code)
+        view = directory.get(code)
         targets.append(Target(code, view if view and taken_as_it_came(code, record_kind(view)) else None))
     return identify_others(targets, snapshot)
 
