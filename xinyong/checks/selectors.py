@@ -25,8 +25,10 @@ def find_check(number: str) -> Check | None:
 
 def _batch_check(number: str) -> Check | None:
     match = BATCH_ITEM.fullmatch(number)
-    batch = match and CheckBatch.objects.select_related("implementer").filter(number=match["batch"]).first()
-    if not batch:
+    if match is None:
+        return None
+    batch = CheckBatch.objects.select_related("implementer").filter(number=match["batch"]).first()
+    if batch is None:
         return None
     answers, position = orjson.loads(batch.answers_json()), int(match["position"])
     if position >= len(answers) or "error" in answers[position]:
@@ -53,13 +55,13 @@ def verify(found: Check) -> bool:
     it is this answer."""
     if not hmac.compare_digest(found.digest, digest(payload(found.answer))):
         return False
-    if found.batch_id is None:
-        return True
     batch = found.batch
+    if batch is None:
+        return True
     if not hmac.compare_digest(batch.digest, digest(bytes(batch.document))):
         return False
-    position = int(BATCH_ITEM.fullmatch(found.number)["position"])
-    return orjson.loads(batch.answers_json())[position] == found.answer
+    match = BATCH_ITEM.fullmatch(found.number)
+    return match is not None and orjson.loads(batch.answers_json())[int(match["position"])] == found.answer
 
 
 # ---- push (发起-响应) ----------------------------------------------------------------------------

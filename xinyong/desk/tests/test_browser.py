@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from xinyong import demo
+from xinyong.demo import data as demo
 from xinyong.testing.browser import (
     BROWSER_MARKS,
     OFFICE_SCREEN,

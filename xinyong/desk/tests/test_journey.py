@@ -14,8 +14,8 @@ import re
 
 import pytest
 
-from xinyong import demo
 from xinyong.core import clock
+from xinyong.demo import data as demo
 from xinyong.testing.browser import (
     BROWSER_MARKS,
     OFFICE_SCREEN,
