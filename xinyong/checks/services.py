@@ -2,7 +2,6 @@
 to the departments that must act on them."""
 
 import datetime as dt
-import hmac
 import logging
 import random
 import re
@@ -22,7 +21,7 @@ from django.utils import timezone
 from xinyong.accounts.models import Department
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
-from xinyong.core import clock, parameters
+from xinyong.core import clock, crypto, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.core.identifiers import IdentifierInfo, identify, may_be_resident_id
@@ -247,8 +246,12 @@ def _payload(answer: dict) -> str:
 
 
 def _digest(payload: str | bytes) -> str:
-    data = payload.encode() if isinstance(payload, str) else payload
-    return hmac.digest(settings.SECRET_KEY.encode(), data, "sha256").hex()
+    """The signature stored with an answer or a batch document: it names its key (core.crypto)."""
+    return crypto.sign_check(payload.encode() if isinstance(payload, str) else payload)
+
+
+def _genuine(payload: str | bytes, signature: str) -> bool:
+    return crypto.verify_check(payload.encode() if isinstance(payload, str) else payload, signature)
 
 
 def _random_number(prefix: str, now: dt.datetime, bits: int) -> str:
@@ -816,12 +819,12 @@ def _kept(found: Check) -> Check:
 def verify(found: Check) -> bool:
     """Is this what the platform answered? A batch answer: the batch document is intact and answer n of
     it is this answer."""
-    if not hmac.compare_digest(found.digest, _digest(_payload(found.answer))):
+    if not _genuine(_payload(found.answer), found.digest):
         return False
     if found.batch_id is None:
         return True
     batch = found.batch
-    if not hmac.compare_digest(batch.digest, _digest(bytes(batch.document))):
+    if not _genuine(bytes(batch.document), batch.digest):
         return False
     return orjson.loads(batch.answers_json())[int(_BATCH_ITEM.fullmatch(found.number)[2])] == found.answer
 
