@@ -43,7 +43,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 # Secret keys this one replaced, newest first (comma-separated): sessions, personal data encrypted under
-# keys derived from them and check signatures made under them stay readable (README, "Key rotation").
+# keys derived from them and check signatures made under them stay readable (docs/security.md, keys).
 SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("XINYONG_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 DEBUG = _env_flag("XINYONG_DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("XINYONG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
