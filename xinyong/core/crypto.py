@@ -165,7 +165,7 @@ def _check_keys() -> dict[str, bytes]:
     newest first), then the secret keys — signing with the first dedicated key if one is set, else with the
     secret key; verifying under any, so answers signed before a dedicated key was set still verify."""
     materials = _unique([*settings.XINYONG_CHECK_SIGNING_KEYS, *_secret_keys()])
-    keys = {}
+    keys: dict[str, bytes] = {}
     for material in materials:
         key = derive(material, CHECK_SIGNATURE)
         keys.setdefault(key_id(key), key)
