@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 
 from xinyong.checks.models import Check, CheckBatch
-from xinyong.checks.services import _payload  # the canonical JSON a check's signature covers
+from xinyong.checks.signing import payload  # the canonical JSON a check's signature covers
 from xinyong.core import clock, crypto
 from xinyong.testing.checks import COMPANY, TODAY, check, enter
 
@@ -107,9 +107,8 @@ def test_a_signature_made_before_key_ids_verifies_under_the_raw_secret_key(api, 
     with _keys(SECRET_KEY=OLD_SECRET):
         number = check(api, world["finance"]).json()["check_id"]
     stored = Check.objects.get(number=number)
-    payload = _payload(stored.answer).encode()
     # The form written before HKDF: 64 hex digits, HMAC-SHA256 under the secret key as it is.
-    legacy = hmac.digest(OLD_SECRET.encode(), payload, "sha256").hex()
+    legacy = hmac.digest(OLD_SECRET.encode(), payload(stored.answer).encode(), "sha256").hex()
     Check.objects.filter(pk=stored.pk).update(digest=legacy)
     with _keys(SECRET_KEY=NEW_SECRET, SECRET_KEY_FALLBACKS=[OLD_SECRET], XINYONG_CHECK_SIGNING_KEYS=[SIGNING]):
         assert _genuine(api, world, number) is True
