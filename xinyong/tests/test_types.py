@@ -36,7 +36,8 @@ def test_a_type_error_in_a_new_services_module_fails_and_the_tree_has_none(tmp_p
     (app / "services").mkdir(parents=True)
     (app / "__init__.py").touch()
     (app / "services" / "__init__.py").touch()
-    (app / "services" / "totals.py").write_text(WRONG, encoding="utf-8")  # a layer that counts
+    probe = app / "services" / "totals.py"
+    probe.write_text(WRONG, encoding="utf-8")  # a layer that counts
     (app / "views.py").write_text(WRONG, encoding="utf-8")  # outside the checked layers: not counted yet
 
     result = type_check(tmp_path)
@@ -45,6 +46,6 @@ def test_a_type_error_in_a_new_services_module_fails_and_the_tree_has_none(tmp_p
     assert result.returncode == 1, output
     errors = [line for line in output.splitlines() if re.search(r": error: ", line)]
     assert errors == [
-        'xinyong/probe/services/totals.py:2: error: Incompatible return value type (got "int | None", '
-        'expected "int")  [return-value]'
+        f"{probe.relative_to(tmp_path).as_posix()}:2: error: Incompatible return value type "
+        '(got "int | None", expected "int")  [return-value]'
     ], output
