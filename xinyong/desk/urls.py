@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checks, entries, views
+from . import audit, checks, entries, integrity, views
 
 app_name = "desk"
 urlpatterns = [
@@ -16,8 +16,11 @@ urlpatterns = [
     path("checks/<str:number>/feedback/", checks.feedback, name="check_feedback"),
     path("tasks/", views.tasks, name="tasks"),
     path("tasks/<int:task_id>/close", views.close_task, name="close_task"),
+    path("integrity/", integrity.files, name="integrity"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<str:prefix>/revoke", views.revoke_token, name="revoke_token"),
+    path("audit/", audit.trail, name="audit"),
+    path("audit/verify", audit.verify, name="audit_verify"),
     path("statistics/", views.statistics, name="statistics"),
     path("statistics/<str:department>/<str:kind>/", views.statistics_rows, name="statistics_rows"),
 ]
