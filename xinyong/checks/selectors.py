@@ -60,9 +60,7 @@ def verify(found: Check) -> bool:
     if not genuine(bytes(batch.document), batch.digest):
         return False
     match = BATCH_ITEM.fullmatch(found.number)
-    if match is None:
-        return False  # not numbered as an answer of its batch: nothing ties it to one of them
-    return orjson.loads(batch.answers_json())[int(match["position"])] == found.answer
+    return match is not None and orjson.loads(batch.answers_json())[int(match["position"])] == found.answer
 
 
 # ---- push (发起-响应) ----------------------------------------------------------------------------
