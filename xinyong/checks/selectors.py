@@ -2,7 +2,6 @@
 (R11, R28): what was pushed, what was fed back, what is overdue."""
 
 import datetime as dt
-import hmac
 from typing import NamedTuple
 
 import orjson
@@ -14,7 +13,7 @@ from xinyong.core import calendar, parameters
 from xinyong.notices.selectors import entry_counts, period_counts
 
 from .models import Check, CheckBatch, Feedback
-from .signing import BATCH_ITEM, digest, payload
+from .signing import BATCH_ITEM, digest, genuine, payload
 
 
 def find_check(number: str) -> Check | None:
@@ -53,12 +52,12 @@ def _batch_check(number: str) -> Check | None:
 def verify(found: Check) -> bool:
     """Is this what the platform answered? A batch answer: the batch document is intact and answer n of
     it is this answer."""
-    if not hmac.compare_digest(found.digest, digest(payload(found.answer))):
+    if not genuine(payload(found.answer), found.digest):
         return False
     batch = found.batch
     if batch is None:
         return True
-    if not hmac.compare_digest(batch.digest, digest(bytes(batch.document))):
+    if not genuine(bytes(batch.document), batch.digest):
         return False
     match = BATCH_ITEM.fullmatch(found.number)
     return match is not None and orjson.loads(batch.answers_json())[int(match["position"])] == found.answer
