@@ -5,10 +5,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from xinyong.checks import selectors as checks
+from xinyong.core import calendar
 from xinyong.notices import selectors as notices
 from xinyong.notices.models import Task
+from xinyong.supervision import selectors as supervision
 
 LIMIT = 100
+# Supervision deadlines (rectification, commitments) join 待办 this many working days before they fall;
+# the same count marks a deadline urgent wherever one is shown (deadline_tags).
+URGENT_WORKING_DAYS = 5
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,7 @@ class Todo:
     overdue: bool
     task: Task | None = None
     owed: dict | None = None  # an item of checks.selectors.feedback_owed
+    deadline: dict | None = None  # an item of supervision.selectors.deadlines_owed
 
 
 def _order(item: Todo):
@@ -29,15 +35,25 @@ def for_department(department, today: dt.date) -> tuple[list[Todo], int]:
     owed, owed_total = checks.feedback_owed(department, limit=LIMIT)
     items = [Todo(t.due_on, bool(t.due_on and t.due_on < today), task=t) for t in tasks[:LIMIT]]
     items += [Todo(o["due_on"], bool(o["due_on"] and o["due_on"] < today), owed=o) for o in owed]
+    deadlines = _deadlines(department, today)
+    items += [Todo(d["due_on"], d["due_on"] < today, deadline=d) for d in deadlines]
     items.sort(key=_order)
-    return items[:LIMIT], tasks.count() + owed_total
+    return items[:LIMIT], tasks.count() + owed_total + len(deadlines)
+
+
+def _deadlines(department, today: dt.date) -> list[dict]:
+    try:
+        horizon = calendar.add_working_days(today, URGENT_WORKING_DAYS)
+    except calendar.CalendarMissing:  # next year's calendar not loaded yet: a calendar week
+        horizon = today + dt.timedelta(days=7)
+    return supervision.deadlines_owed(department, horizon)
 
 
 def count(user, today: dt.date) -> int | None:
     if user.department_id is None:
         return None
     tasks = notices.department_tasks(user.department, state="open", today=today).count()
-    return tasks + checks.feedback_owed(user.department, limit=0).total
+    return tasks + checks.feedback_owed(user.department, limit=0).total + len(_deadlines(user.department, today))
 
 
 def open_tasks(user, today: dt.date) -> int | None:

@@ -377,3 +377,41 @@ def authorisation_body(a: Authorisation) -> dict:
         "revoked_at": a.revoked_at,
         "in_force": a.revoked_at is None and a.valid_from <= today <= a.valid_to,
     }
+
+
+# ---- deadlines a department owes (the workbench's 待办) -------------------------------------------
+
+
+def deadlines_owed(department, horizon: dt.date) -> list[dict]:
+    """The department's open rectification orders and pending commitments due by `horizon` — or already
+    past due, until the daily job settles them — soonest first."""
+    orders = RectificationOrder.objects.filter(
+        department=department, status=RectificationOrder.Status.OPEN, deadline__lte=horizon
+    ).select_related("subject")
+    pending = Commitment.objects.filter(
+        department=department, status=Commitment.Status.PENDING, due_on__lte=horizon
+    ).select_related("subject")
+    items = [
+        {
+            "kind": "限期整改",
+            "number": o.number,
+            "subject": o.subject.name,
+            "due_on": o.deadline,
+            "url_name": "desk:rectification",
+            "pk": o.pk,
+            "about": o.requirements,
+        }
+        for o in orders
+    ] + [
+        {
+            "kind": "承诺履约核查",
+            "number": c.number,
+            "subject": c.subject.name,
+            "due_on": c.due_on,
+            "url_name": "desk:commitment",
+            "pk": c.pk,
+            "about": c.item_name or c.get_kind_display(),
+        }
+        for c in pending
+    ]
+    return sorted(items, key=lambda item: (item["due_on"], item["number"] or ""))

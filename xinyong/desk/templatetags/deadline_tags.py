@@ -7,9 +7,9 @@ from django import template
 
 from xinyong.core import calendar, clock
 
-register = template.Library()
+from ..todo import URGENT_WORKING_DAYS
 
-URGENT_WORKING_DAYS = 5
+register = template.Library()
 # The states in which a deadline still runs (a commitment pending, an order open); any other is settled.
 RUNNING = frozenset({"pending", "open"})
 

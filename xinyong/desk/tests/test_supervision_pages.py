@@ -252,3 +252,27 @@ def test_the_navigation_knows_every_supervision_page():
     from xinyong.desk.supervision import urls
 
     assert sorted(supervision.PAGES) == sorted(f"desk:{p.name}" for p in urls.urlpatterns if p.name != "supervision")
+
+
+def test_deadlines_due_within_five_working_days_are_on_the_departments_todo(market, staff, company, frozen):
+    client, user = market
+    soon = _commitment(user, company)  # due 2025-09-30: not yet
+    assert soon.number not in client.get("/desk/").content.decode()
+    client.post(
+        "/desk/supervision/rectifications/new/",
+        {
+            "subject": COMPANY,
+            "document_number": "柴市监责改〔2025〕4号",
+            "reason": "未公示",
+            "requirements": "补报年报",
+            "working_days": 3,
+        },
+    )
+    order = RectificationOrder.objects.get()
+    home = client.get("/desk/").content.decode()
+    assert (
+        "限期整改" in home and order.number in home and f'href="/desk/supervision/rectifications/{order.pk}/"' in home
+    )
+    assert re.search(r'待办 <span class="count">1<', home)  # the navigation counts it
+    other, _ = staff("provider", department="SW")
+    assert order.number not in other.get("/desk/").content.decode()  # another department's deadline
