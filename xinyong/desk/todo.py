@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from xinyong.checks import selectors as checks
 from xinyong.notices import selectors as notices
 from xinyong.notices.models import Task
+from xinyong.rights import selectors as rights
 
 LIMIT = 100
 
@@ -44,3 +45,12 @@ def open_tasks(user, today: dt.date) -> int | None:
     if user.department_id is None:
         return None
     return notices.department_tasks(user.department, state="open", today=today).count()
+
+
+def open_objections(user, today: dt.date) -> int | None:
+    """Objections the user's queue holds still pending (the department's; the credit office's: all)."""
+    return rights.visible_objections(user).filter(status="pending").count()
+
+
+def open_repairs(user, today: dt.date) -> int | None:
+    return rights.visible_repairs(user).filter(status="pending").count()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checks, entries, views
+from . import checks, entries, objections, views
 
 app_name = "desk"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("checks/<str:number>/feedback/", checks.feedback, name="check_feedback"),
     path("tasks/", views.tasks, name="tasks"),
     path("tasks/<int:task_id>/close", views.close_task, name="close_task"),
+    path("objections/", objections.queue, name="objections"),
+    path("objections/<int:objection_id>/", objections.objection, name="objection"),
+    path("objections/<int:objection_id>/decide", objections.decide, name="objection_decide"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<str:prefix>/revoke", views.revoke_token, name="revoke_token"),
     path("statistics/", views.statistics, name="statistics"),

@@ -2,9 +2,16 @@
 
 import datetime as dt
 
+from django.db.models import F, QuerySet
+
+from xinyong.accounts.models import Role, User
+from xinyong.accounts.roles import RIGHTS_HANDLERS
+from xinyong.accounts.selectors import rows_visible_to
+from xinyong.core.errors import NotFound
+from xinyong.lists.models import ListEntry
 from xinyong.subjects.models import Subject
 
-from .models import Objection, RepairNote
+from .models import Objection, Repair, RepairNote
 
 
 def objections_section(subject: Subject, as_of: dt.date | None) -> tuple[str, list]:
@@ -18,3 +25,78 @@ def objections_section(subject: Subject, as_of: dt.date | None) -> tuple[str, li
 def repair_notes_section(subject: Subject, as_of: dt.date | None) -> tuple[str, list]:
     notes = RepairNote.objects.filter(subject=subject).order_by("-published_at")[:20]
     return "repair_notes", [{"text": n.text, "published_at": n.published_at} for n in notes]
+
+
+# ---- who sees which objections and repairs (the API's lists and the workbench's queues) -----------
+
+QUEUE_STATES = ("open", "overdue", "done")
+
+
+def visible_objections(user: User) -> QuerySet[Objection]:
+    """A subject sees its own; a department what it handles; the credit office and auditors all."""
+    return rows_visible_to(Objection.objects.all(), user, department_field="handler_id", subject_field="subject_id")
+
+
+def visible_repairs(user: User) -> QuerySet[Repair]:
+    return rows_visible_to(Repair.objects.all(), user, department_field="handler_id", subject_field="subject_id")
+
+
+def queue(rows: QuerySet, *, state: str, today: dt.date, department: str = "") -> QuerySet:
+    """A queue of objections or repairs: open (due first), overdue (open past the due date) or done (latest
+    decided first); `department` (a code) narrows an overseer's view to one handling department."""
+    rows = rows.select_related("subject", "handler")
+    if department:
+        rows = rows.filter(handler__code=department)
+    if state == "done":
+        return rows.exclude(status="pending").order_by("-decided_at", "-id")
+    rows = rows.filter(status="pending")
+    if state == "overdue":
+        rows = rows.filter(due_on__lt=today)
+    return rows.order_by(F("due_on").asc(nulls_last=True), "filed_at", "id")
+
+
+def visible_objection(user: User, objection_id: int) -> Objection:
+    """One objection with what it is about, or NotFound (another department's is as if it did not exist)."""
+    found = (
+        visible_objections(user)
+        .select_related("subject", "handler", "record__category", "record__provider", "entry__list_type")
+        .filter(pk=objection_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound("异议不存在", code="objection_not_found")
+    return found
+
+
+def visible_repair(user: User, repair_id: int) -> Repair:
+    found = (
+        visible_repairs(user)
+        .select_related("subject", "handler", "record__category", "record__provider", "entry__list_type")
+        .filter(pk=repair_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound("修复申请不存在", code="repair_not_found")
+    return found
+
+
+def is_handler(user: User, handler_id: int) -> bool:
+    """Who decides an objection or a repair: the department that provided or decided the item (谁认定、谁修复),
+    or the credit office."""
+    return user.department_id == handler_id or user.has_role(Role.CREDIT_OFFICE)
+
+
+def may_decide(user: User, item: Objection | Repair) -> bool:
+    """Whether a page offers the decision: still pending, a handler's role (the API's), and `is_handler`."""
+    return item.status == "pending" and user.has_role(*RIGHTS_HANDLERS) and is_handler(user, item.handler_id)
+
+
+def entries_concerned(item: Objection | Repair) -> list[int]:
+    """The list entries a decision on this objection or repair acts on: the entry itself or those citing the
+    record, with the person entries derived from them (their tasks are pushed too)."""
+    if item.entry_id:
+        roots = ListEntry.objects.filter(pk=item.entry_id)
+    else:
+        roots = ListEntry.objects.filter(records=item.record_id, derived_from__isnull=True)
+    ids = list(roots.values_list("pk", flat=True))
+    return ids + list(ListEntry.objects.filter(derived_from__in=ids).values_list("pk", flat=True))

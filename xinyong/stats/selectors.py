@@ -31,7 +31,7 @@ def _in_period(field: str, start: dt.date, end: dt.date) -> Q:
     return Q(**{f"{field}__gte": since, f"{field}__lt": until})
 
 
-def _decided_on_time(model, start: dt.date, end: dt.date, today: dt.date) -> dict[str, dict]:
+def decided_on_time(model, start: dt.date, end: dt.date, today: dt.date) -> dict[str, dict]:
     """Objections or repairs per handling department: decided in the period (on time or late), and still
     open past their deadline today."""
     decided = model.objects.filter(_in_period("decided_at", start, end)).annotate(
@@ -51,6 +51,23 @@ def _decided_on_time(model, start: dt.date, end: dt.date, today: dt.date) -> dic
     return rows
 
 
+def handling_figures(model, start: dt.date, end: dt.date, today: dt.date) -> list[dict]:
+    """Per handling department, for the credit office's view of a queue (objections or repairs): decided in
+    [start, end] and how many on time (on or before the due date), the on-time rate, open now and open
+    past the due date. Departments with nothing decided or open are left out."""
+    names = dict(Department.objects.values_list("code", "name"))
+    decided = decided_on_time(model, start, end, today)
+    open_now = dict(
+        model.objects.filter(status="pending").values_list("handler__code").annotate(n=Count("id")).order_by()
+    )
+    rows = []
+    for code in sorted(set(decided) | set(open_now)):
+        row = {"decided": 0, "on_time": 0, "overdue_open": 0, **decided.get(code, {})}
+        rate = row["on_time"] / row["decided"] if row["decided"] else None
+        rows.append({"code": code, "name": names.get(code, code), "open": open_now.get(code, 0), "rate": rate, **row})
+    return rows
+
+
 def department_statistics(start: dt.date, end: dt.date, today: dt.date) -> list[dict]:
     names = dict(Department.objects.values_list("code", "name"))
     pushed = dict(
@@ -65,8 +82,8 @@ def department_statistics(start: dt.date, end: dt.date, today: dt.date) -> list[
     )
     publicity = {row["department"]: row for row in timeliness(start=start, end=end, today=today)}
     loop = {row["department"]: row for row in department_loop(start, end, today)}
-    objections = _decided_on_time(Objection, start, end, today)
-    repairs = _decided_on_time(Repair, start, end, today)
+    objections = decided_on_time(Objection, start, end, today)
+    repairs = decided_on_time(Repair, start, end, today)
     codes = sorted(set(pushed) | set(initiated) | set(publicity) | set(loop) | set(objections) | set(repairs))
     rows = [
         _row(code, names.get(code, code), pushed, initiated, publicity, loop, objections, repairs) for code in codes
