@@ -12,6 +12,7 @@ from xinyong.accounts.selectors import oversees
 from xinyong.core import clock
 from xinyong.core.deadlines import deadline, warning_days
 from xinyong.core.errors import DomainError
+from xinyong.notices.models import Task
 from xinyong.notices.selectors import entry_tasks
 from xinyong.portal.reports import record_line
 from xinyong.rights import selectors, services
@@ -27,6 +28,7 @@ from .rights_forms import ObjectionDecision
 # item, or the credit office); reading also the auditors'. Subjects use /my/, not the workbench.
 READ = RIGHTS_READERS
 DECIDE = RIGHTS_HANDLERS
+TOLD = (Task.Action.SUSPEND, Task.Action.RESUME, Task.Action.REVOKE)
 
 
 @desk_page(READ)
@@ -53,7 +55,7 @@ def _objection_page(request, objection_id: int, form=None, status=200):
         "deadline": deadline(objection.due_on, clock.today(), warning=warning_days()),
         "form": form if may_decide else None,
         # What the departments were told since the filing: measures suspended, then resumed or ended.
-        "told": entry_tasks(selectors.entries_concerned(objection), since=objection.filed_at),
+        "told": entry_tasks(selectors.entries_concerned(objection), actions=TOLD, since=objection.filed_at),
     }
     return render_page(request, "desk/objections/objection.html", context, status=status)
 
