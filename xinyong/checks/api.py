@@ -65,7 +65,7 @@ def get_check(request, check_id: str):
         "implementer": found.implementer.code,
         "checked_by": found.checked_by,
         "digest": found.digest,
-        "batch": found.batch.number if found.batch_id else None,
+        "batch": found.batch.number if found.batch else None,
         "genuine": services.verify(found),
         "feedback": [
             {"measure": f.measure, "applied": f.applied, "note": f.note, "given_at": f.given_at}

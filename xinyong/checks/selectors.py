@@ -107,14 +107,14 @@ def feedback_due_on(checked_at: dt.datetime) -> dt.date | None:
         return None
 
 
-def _owed(*, check: Check | None = None, batch: CheckBatch | None = None) -> dict:
-    made = check or batch
+def _owed(made: Check | CheckBatch, given: int) -> dict:
+    """One line of `feedback_owed`: a single check or a batch, with `given` the feedback counted on it."""
     return {
-        "check": check,
-        "batch": batch,
+        "check": made if isinstance(made, Check) else None,
+        "batch": made if isinstance(made, CheckBatch) else None,
         "number": made.number,
         "checked_at": made.checked_at,
-        "owed": made.measure_count - made.given,
+        "owed": made.measure_count - given,
     }
 
 
@@ -137,7 +137,7 @@ def feedback_owed(department, *, limit: int = 100) -> tuple[list[dict], int]:
         .defer("document", "subject_ids")
         .order_by("checked_at", "id")
     )
-    found = [_owed(check=c) for c in singles[:limit]] + [_owed(batch=b) for b in batches[:limit]]
+    found = [_owed(c, c.given) for c in singles[:limit]] + [_owed(b, b.given) for b in batches[:limit]]
     found.sort(key=lambda item: item["checked_at"])
     for item in found[:limit]:
         item["due_on"] = feedback_due_on(item["checked_at"])

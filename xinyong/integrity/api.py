@@ -82,7 +82,7 @@ def _affiliation(row: PublicAffiliation) -> dict:
         "subject": {"code": row.subject.public_code, "name": row.subject.name},
         "kind": row.kind,
         "kind_display": row.get_kind_display(),
-        "department": {"code": row.department.code, "name": row.department.name} if row.department_id else None,
+        "department": {"code": row.department.code, "name": row.department.name} if row.department else None,
         "valid_from": row.valid_from,
         "valid_to": row.valid_to,
         "registered_at": row.registered_at,

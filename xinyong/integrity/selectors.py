@@ -50,7 +50,7 @@ def government_integrity(today: dt.date) -> list[dict]:
                 "department": body.code,
                 "name": subject.name,
                 "code": code,
-                "superior": body.parent.code if body.parent_id else None,
+                "superior": body.parent.code if body.parent else None,
                 "commitments": {key: counts.get(key, 0) for key in ("total", "kept", "broken", "pending", "overdue")},
                 "dishonesty_records": dishonesty.get(subject.pk, 0),
                 "black_list_entries": black.get(subject.pk, 0),
