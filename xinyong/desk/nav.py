@@ -32,6 +32,7 @@ ENTRIES: list[Entry] = [
     Entry("信用核查", "desk:checks", also=("desk:check", "desk:check_batch")),
     Entry("推送任务", "desk:tasks", todo.open_tasks, also=("desk:close_task",)),
     Entry("异议处理", "desk:objections", todo.open_objections, also=("desk:objection",)),
+    Entry("信用修复", "desk:repairs", todo.open_repairs, also=("desk:repair",)),
     Entry("接口令牌", "desk:tokens", also=("desk:revoke_token",)),
     Entry("统计分析", "desk:statistics", also=("desk:statistics_rows",)),
 ]

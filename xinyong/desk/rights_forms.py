@@ -44,3 +44,20 @@ class ObjectionDecision(forms.Form):
             "reason": data["reason"],
             "outcome": data.get("outcome") or Objection.Outcome.REVOKED,
         }
+
+
+class RepairDecision(forms.Form):
+    approve = forms.TypedChoiceField(
+        label="审核结论",
+        choices=[("1", "准予修复"), ("0", "不予修复")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择审核结论"},
+    )
+    reason = forms.CharField(
+        label="理由",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="不予修复须写明理由；准予修复可写明办理意见",
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checks, entries, objections, views
+from . import checks, entries, objections, repairs, views
 
 app_name = "desk"
 urlpatterns = [
@@ -19,6 +19,10 @@ urlpatterns = [
     path("objections/", objections.queue, name="objections"),
     path("objections/<int:objection_id>/", objections.objection, name="objection"),
     path("objections/<int:objection_id>/decide", objections.decide, name="objection_decide"),
+    path("repairs/", repairs.queue, name="repairs"),
+    path("repairs/<int:repair_id>/", repairs.repair, name="repair"),
+    path("repairs/<int:repair_id>/decide", repairs.decide, name="repair_decide"),
+    path("repairs/notice/<int:record_id>.pdf", repairs.notice, name="repair_notice"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<str:prefix>/revoke", views.revoke_token, name="revoke_token"),
     path("statistics/", views.statistics, name="statistics"),

@@ -1,17 +1,22 @@
 """Public sections of a subject's profile contributed by the rights slice (R20, R21, R23)."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 
-from xinyong.accounts.models import Role, User
+from xinyong.accounts.models import Department, Role, User
 from xinyong.accounts.roles import RIGHTS_HANDLERS
 from xinyong.accounts.selectors import rows_visible_to
+from xinyong.catalog.selectors import severity_rule
+from xinyong.core.dates import add_months
 from xinyong.core.errors import NotFound
-from xinyong.lists.models import ListEntry
+from xinyong.lists.models import EXIT_CONDITIONS, ListEntry
+from xinyong.lists.services import earliest_exit_date
+from xinyong.records.models import Record
 from xinyong.subjects.models import Subject
 
-from .models import Objection, Repair, RepairNote
+from .models import REPAIR_METHODS, Objection, Repair, RepairCondition, RepairNote
 
 
 def objections_section(subject: Subject, as_of: dt.date | None) -> tuple[str, list]:
@@ -100,3 +105,60 @@ def entries_concerned(item: Objection | Repair) -> list[int]:
         roots = ListEntry.objects.filter(records=item.record_id, derived_from__isnull=True)
     ids = list(roots.values_list("pk", flat=True))
     return ids + list(ListEntry.objects.filter(derived_from__in=ids).values_list("pk", flat=True))
+
+
+# ---- a repair application as its deciding department reviews it (R21) ----------------------------
+
+
+def required_conditions(handler: Department) -> list[RepairCondition]:
+    conditions = RepairCondition.objects.filter(is_active=True)
+    return list(conditions.filter(department__isnull=True)) + list(conditions.filter(department=handler))
+
+
+def earliest_repair_date(item) -> dt.date | None:
+    """After the minimum publication period (penalties, by severity) or the list type's minimum period."""
+    if isinstance(item, Record):
+        rule = severity_rule(item.category, item.fields.get(item.category.severity_field))
+        if rule is None or not item.decision_date:
+            return None
+        return add_months(item.decision_date, rule.min_months)
+    return earliest_exit_date(item)
+
+
+@dataclass(frozen=True)
+class Condition:
+    code: str
+    name: str
+    description: str
+    met: bool  # the subject declared it met (a credit commitment: wrote one)
+
+
+@dataclass(frozen=True)
+class RepairReview:
+    repair: Repair
+    conditions: list[Condition]
+    methods: list[str]
+    earliest: dt.date | None  # the first day the rules let it be repaired (minimum period served)
+    latest: dt.date | None  # the day publication or the list entry ends anyway (maximum period)
+
+
+def repair_review(repair: Repair) -> RepairReview:
+    """The conditions the rules ask of this repair — the platform's and the department's (`RepairCondition`),
+    and for a list entry its list type's early-exit conditions — each against what the subject supplied, and
+    the earliest and latest dates its rules allow."""
+    met = set(repair.conditions_met)
+    conditions = [Condition(c.code, c.name, c.description, c.code in met) for c in required_conditions(repair.handler)]
+    item = repair.record or repair.entry
+    if repair.entry is not None:
+        known = {c.code for c in conditions}
+        for code in repair.entry.list_type.early_exit_conditions or []:
+            if code not in known:
+                conditions.append(Condition(code, EXIT_CONDITIONS.get(code, code), "", code in met))
+    latest = repair.record.publication_ends_on if repair.record is not None else repair.entry.ends_on
+    return RepairReview(
+        repair=repair,
+        conditions=conditions,
+        methods=[REPAIR_METHODS.get(m, m) for m in repair.methods],
+        earliest=earliest_repair_date(item),
+        latest=latest,
+    )

@@ -14,15 +14,15 @@ from xinyong.core import calendar, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.lists.models import ListEntry
-from xinyong.lists.services import earliest_exit_date, end_entry, set_under_objection
+from xinyong.lists.services import end_entry, set_under_objection
 from xinyong.notices.services import close_decision_tasks, open_decision_task
 from xinyong.records.models import Record
 from xinyong.records.services import set_status
 from xinyong.supervision.models import CommitmentKind
 from xinyong.supervision.services.commitments import make_commitment
 
-from .models import Objection, Repair, RepairCondition, RepairNote
-from .selectors import is_handler
+from .models import Objection, Repair, RepairNote
+from .selectors import earliest_repair_date, is_handler, required_conditions
 
 T = TypeVar("T")
 
@@ -253,21 +253,6 @@ def self_correct(*, actor: Actor, user: User, record_id: int, reason: str, outco
 
 
 # ---- credit repair (R21) and early exit ----------------------------------------------------------
-
-
-def required_conditions(handler: Department) -> list[RepairCondition]:
-    conditions = RepairCondition.objects.filter(is_active=True)
-    return list(conditions.filter(department__isnull=True)) + list(conditions.filter(department=handler))
-
-
-def earliest_repair_date(item) -> dt.date | None:
-    """After the minimum publication period (penalties, by severity) or the list type's minimum period."""
-    if isinstance(item, Record):
-        rule = severity_rule(item.category, item.fields.get(item.category.severity_field))
-        if rule is None or not item.decision_date:
-            return None
-        return add_months(item.decision_date, rule.min_months)
-    return earliest_exit_date(item)
 
 
 def _repairable(item) -> None:
