@@ -33,6 +33,7 @@ ENTRIES: list[Entry] = [
     Entry("推送任务", "desk:tasks", todo.open_tasks, also=("desk:close_task",)),
     Entry("异议处理", "desk:objections", todo.open_objections, also=("desk:objection",)),
     Entry("信用修复", "desk:repairs", todo.open_repairs, also=("desk:repair",)),
+    Entry("失信举报", "desk:reports", todo.open_reports, also=("desk:report",)),
     Entry("接口令牌", "desk:tokens", also=("desk:revoke_token",)),
     Entry("统计分析", "desk:statistics", also=("desk:statistics_rows",)),
 ]

@@ -24,15 +24,17 @@ class QueueFilter(forms.Form):
     state = forms.ChoiceField(label="状态", choices=list(STATE_NAMES.items()), required=False)
     department = forms.ChoiceField(label="办理部门", required=False)
 
-    def __init__(self, data, *, departments):
+    def __init__(self, data, *, departments, states: dict[str, str] = STATE_NAMES):
         super().__init__(data)
+        self.fields["state"].choices = list(states.items())
         self.fields["department"].choices = [("", "全部部门")] + [(d.code, d.name) for d in departments]
 
     def values(self) -> tuple[str, str]:
-        """(state, department code); an unknown value falls back to the open items of every department."""
+        """(state, department code); an unknown value falls back to the first state, of every department."""
+        first = self.fields["state"].choices[0][0]
         if not self.is_valid():
-            return "open", ""
-        return self.cleaned_data["state"] or "open", self.cleaned_data["department"]
+            return first, ""
+        return self.cleaned_data["state"] or first, self.cleaned_data["department"]
 
 
 def _with_outcomes(items: list) -> list:

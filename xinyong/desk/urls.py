@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checks, entries, objections, repairs, views
+from . import checks, entries, objections, repairs, reports, views
 
 app_name = "desk"
 urlpatterns = [
@@ -23,6 +23,10 @@ urlpatterns = [
     path("repairs/<int:repair_id>/", repairs.repair, name="repair"),
     path("repairs/<int:repair_id>/decide", repairs.decide, name="repair_decide"),
     path("repairs/notice/<int:record_id>.pdf", repairs.notice, name="repair_notice"),
+    path("reports/", reports.queue, name="reports"),
+    path("reports/<int:report_id>/", reports.report, name="report"),
+    path("reports/<int:report_id>/<str:action>", reports.step, name="report_step"),
+    path("reports/<int:report_id>/attachments/<int:attachment_id>", reports.attachment, name="report_attachment"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<str:prefix>/revoke", views.revoke_token, name="revoke_token"),
     path("statistics/", views.statistics, name="statistics"),
