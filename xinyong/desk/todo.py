@@ -45,7 +45,7 @@ def count(user, today: dt.date) -> int | None:
         return None
     tasks = notices.department_tasks(user.department, state="open", today=today).count()
     reports = portal.department_reports(user.department).count()
-    return tasks + checks.feedback_owed(user.department, limit=0)[1] + reports
+    return tasks + checks.feedback_owed(user.department, limit=0).total + reports
 
 
 def open_tasks(user, today: dt.date) -> int | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checks, entries, objections, repairs, reports, views
+from . import audit, checks, entries, integrity, objections, repairs, reports, views
 
 app_name = "desk"
 urlpatterns = [
@@ -27,8 +27,11 @@ urlpatterns = [
     path("reports/<int:report_id>/", reports.report, name="report"),
     path("reports/<int:report_id>/<str:action>", reports.step, name="report_step"),
     path("reports/<int:report_id>/attachments/<int:attachment_id>", reports.attachment, name="report_attachment"),
+    path("integrity/", integrity.files, name="integrity"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<str:prefix>/revoke", views.revoke_token, name="revoke_token"),
+    path("audit/", audit.trail, name="audit"),
+    path("audit/verify", audit.verify, name="audit_verify"),
     path("statistics/", views.statistics, name="statistics"),
     path("statistics/<str:department>/<str:kind>/", views.statistics_rows, name="statistics_rows"),
 ]

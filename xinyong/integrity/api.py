@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django.conf import settings
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -26,7 +25,7 @@ from .schemas import (
 
 router = Router(tags=["政务诚信与信用服务市场"])
 # Sensitive: who may read officials' files is a setting; refused attempts are audited too.
-INTEGRITY_READERS = roles(*settings.XINYONG_INTEGRITY_READER_ROLES, audit_denied=True)
+INTEGRITY_READERS = roles(services.READER_ROLES, audit_denied=True)
 
 
 class OfficialRecordIn(Schema):

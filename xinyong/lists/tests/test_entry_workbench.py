@@ -8,16 +8,16 @@ import pytest
 from xinyong.accounts.models import User
 from xinyong.audit.models import AuditEvent
 from xinyong.audit.services import Actor
-from xinyong.checks import services as checks
-from xinyong.checks.feedback import MeasureFeedback, give_all
+from xinyong.checks.services import answering as checks
+from xinyong.checks.services.feedback import MeasureFeedback, give_all
 from xinyong.checks.tests.conftest import COMPANY, REP
 from xinyong.core import clock
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.lists import selectors
 from xinyong.lists.models import ListEntry
-from xinyong.lists.preview import preview_entry
 from xinyong.lists.services import EntryInput, create_entry, exit_entry, revoke_entry
 from xinyong.measures.models import BusinessMatter
+from xinyong.measures.preview import preview_entry
 
 TODAY = dt.date(2025, 6, 2)
 
