@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from xinyong import demo
 from xinyong.accounts.models import Department, User
 from xinyong.audit.models import AuditEvent
 from xinyong.core import clock
-from xinyong.demo import demo_uscc
+from xinyong.demo import data as demo
+from xinyong.demo.data import demo_uscc
 from xinyong.portal import services as portal
 from xinyong.portal.models import DishonestyReport
 

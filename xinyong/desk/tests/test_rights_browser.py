@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from xinyong import demo
 from xinyong.accounts import services as accounts
 from xinyong.accounts.models import User
 from xinyong.audit.services import SYSTEM, Actor
 from xinyong.core import clock
+from xinyong.demo import data as demo
 from xinyong.lists.models import ListEntry
 from xinyong.records.models import Record
 from xinyong.rights import services as rights
