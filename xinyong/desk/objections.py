@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from xinyong.accounts.roles import RIGHTS_HANDLERS, RIGHTS_READERS
+from xinyong.accounts.roles import RIGHTS_HANDLERS, RIGHTS_READERS, SUBJECT
 from xinyong.accounts.selectors import oversees
 from xinyong.core import clock
 from xinyong.core.deadlines import deadline, warning_days
@@ -26,7 +26,7 @@ from .rights_forms import ObjectionDecision
 
 # As the API's objection endpoints: deciding is a handler's (the department that provided or decided the
 # item, or the credit office); reading also the auditors'. Subjects use /my/, not the workbench.
-READ = RIGHTS_READERS
+READ = RIGHTS_READERS - {SUBJECT}
 DECIDE = RIGHTS_HANDLERS
 TOLD = (Task.Action.SUSPEND, Task.Action.RESUME, Task.Action.REVOKE)
 

@@ -10,11 +10,12 @@ from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from xinyong.accounts.roles import REPAIR_NOTICE_READERS, RIGHTS_HANDLERS, RIGHTS_READERS
+from xinyong.accounts.roles import REPAIR_NOTICE_READERS, RIGHTS_HANDLERS, RIGHTS_READERS, SUBJECT
 from xinyong.core import clock
 from xinyong.core.deadlines import deadline, warning_days
 from xinyong.core.errors import DomainError
-from xinyong.rights import notice_pdf, selectors, services
+from xinyong.portal import repair_notice
+from xinyong.rights import selectors, services
 from xinyong.rights.models import Repair
 
 from .access import desk_page
@@ -25,9 +26,9 @@ from .rights_forms import RepairDecision
 
 # As the API's repair endpoints: deciding is the deciding department's (or the credit office's); reading
 # also the auditors'. The notice: as GET /records/{id}/repair-notice (its provider, the credit office).
-READ = RIGHTS_READERS
+READ = RIGHTS_READERS - {SUBJECT}
 DECIDE = RIGHTS_HANDLERS
-NOTICE = REPAIR_NOTICE_READERS
+NOTICE = REPAIR_NOTICE_READERS - {SUBJECT}
 
 
 @desk_page(READ)
@@ -91,7 +92,7 @@ def notice(request, record_id: int):
     """信用修复告知书 (两书同达) of a penalty record, as a PDF to print."""
     record = services.notice_record(request.user, record_id)
     body = services.repair_notice(record)
-    pdf = notice_pdf.render(body, issuer=record.provider.name, issued_on=f"{clock.today():%Y年%m月%d日}")
+    pdf = repair_notice.render(body, issuer=record.provider.name, issued_on=f"{clock.today():%Y年%m月%d日}")
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"信用修复告知书-{record.decision_number or record.pk}.pdf"
     response["Content-Disposition"] = content_disposition_header(False, filename)

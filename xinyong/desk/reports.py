@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from xinyong.accounts.models import Role
-from xinyong.accounts.roles import REPORT_HANDLERS, REPORT_READERS
+from xinyong.accounts.roles import REPORT_HANDLERS, REPORT_READERS, SUBJECT
 from xinyong.accounts.selectors import active_departments
 from xinyong.core import clock
 from xinyong.core.deadlines import deadline, warning_days, with_deadlines
@@ -31,7 +31,7 @@ from .views import MAX_PAGE, _page
 
 # As the API's report endpoints: reading is the government's (a department its own reports, the credit
 # office and auditors all); triage is the credit office's; the handling steps the handling department's.
-READ = REPORT_READERS
+READ = REPORT_READERS - {SUBJECT}
 HANDLE = REPORT_HANDLERS
 TRIAGE = frozenset({Role.CREDIT_OFFICE})
 # Each step: its form, the service, who may take it (`triage` or the handler), and what the page says.

@@ -239,10 +239,11 @@ def assignable_departments(report: DishonestyReport):
     return [d for d in Department.objects.filter(is_active=True).order_by("code") if not is_reported_body(d, report)]
 
 
-def is_reported_body(department, report: DishonestyReport) -> bool:
+def is_reported_body(department: Department, report: DishonestyReport) -> bool:
     """Whether the department is the reported body itself (its own unified code is the reported code): it may
     not handle a report about itself."""
-    codes = {report.subject_code, report.subject.key if report.subject_id else ""} - {""}
+    subject = report.subject
+    codes = {report.subject_code, subject.key if subject is not None else ""} - {""}
     return bool(department.unified_code) and department.unified_code in codes
 
 

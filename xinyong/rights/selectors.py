@@ -148,13 +148,16 @@ def repair_review(repair: Repair) -> RepairReview:
     the earliest and latest dates its rules allow."""
     met = set(repair.conditions_met)
     conditions = [Condition(c.code, c.name, c.description, c.code in met) for c in required_conditions(repair.handler)]
-    item = repair.record or repair.entry
-    if repair.entry is not None:
+    record, entry = repair.record, repair.entry
+    item = record or entry
+    assert item is not None  # a repair concerns a record or a list entry (`services._target`)
+    latest = record.publication_ends_on if record is not None else None
+    if entry is not None:
+        latest = entry.ends_on
         known = {c.code for c in conditions}
-        for code in repair.entry.list_type.early_exit_conditions or []:
+        for code in entry.list_type.early_exit_conditions or []:
             if code not in known:
                 conditions.append(Condition(code, EXIT_CONDITIONS.get(code, code), "", code in met))
-    latest = repair.record.publication_ends_on if repair.record is not None else repair.entry.ends_on
     return RepairReview(
         repair=repair,
         conditions=conditions,

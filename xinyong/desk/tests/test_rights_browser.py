@@ -239,6 +239,7 @@ def test_a_report_is_assigned_handled_and_answered_and_only_the_handler_sees_the
     page.goto(url + "/report-dishonesty/track")  # the reporter, with the number and the query code
     page.get_by_label("举报编号").fill(number)
     page.get_by_label("查询码").fill(code)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # by keyboard, as a reporter may
     assert "我局已责令该公司限期支付拖欠工资" in page.locator("main").inner_text()
     looked_at(page, "20-portal-track-reply")

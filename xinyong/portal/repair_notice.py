@@ -1,10 +1,10 @@
 """The credit repair notice (信用修复告知书) as a PDF the deciding department prints and delivers together with
-its penalty decision (两书同达, 002 §15). The text is `services.repair_notice`'s, the same the API answers;
-this module only lays it out, with the credit report's embedded Chinese font (`portal.reports`)."""
+its penalty decision (两书同达, 002 §15). The text is `rights.services.repair_notice`'s, the same the API answers;
+this module only lays it out, with the credit report's embedded Chinese font (`reports`)."""
 
 import io
 
-from xinyong.portal.reports import chinese_font
+from .reports import chinese_font
 
 TITLE = "信用修复告知书"
 HOW_TO_APPLY = "　　可通过信用门户“我的信用”或到本机关窗口提交修复申请；修复成功的，停止公示并发布修复说明。"
