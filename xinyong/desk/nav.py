@@ -16,6 +16,7 @@ from xinyong.accounts.selectors import works_at_desk
 from xinyong.core import clock
 
 from . import todo
+from .supervision import PAGES as SUPERVISION_PAGES
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ ENTRIES: list[Entry] = [
     Entry("异议处理", "desk:objections", todo.open_objections, also=("desk:objection",)),
     Entry("信用修复", "desk:repairs", todo.open_repairs, also=("desk:repair",)),
     Entry("失信举报", "desk:reports", todo.open_reports, also=("desk:report",)),
+    Entry("信用监管", "desk:supervision", also=SUPERVISION_PAGES),
     Entry("廉信档案", "desk:integrity"),
     Entry("接口令牌", "desk:tokens", also=("desk:revoke_token",)),
     Entry("审计日志", "desk:audit"),

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import audit, checks, entries, integrity, objections, repairs, reports, views
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/<int:report_id>/", reports.report, name="report"),
     path("reports/<int:report_id>/<str:action>", reports.step, name="report_step"),
     path("reports/<int:report_id>/attachments/<int:attachment_id>", reports.attachment, name="report_attachment"),
+    path("supervision/", include("xinyong.desk.supervision.urls")),
     path("integrity/", integrity.files, name="integrity"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<str:prefix>/revoke", views.revoke_token, name="revoke_token"),
