@@ -32,6 +32,7 @@ ENTRIES: list[Entry] = [
     Entry("信用核查", "desk:checks", also=("desk:check", "desk:check_batch")),
     Entry("推送任务", "desk:tasks", todo.open_tasks, also=("desk:close_task",)),
     Entry("接口令牌", "desk:tokens", also=("desk:revoke_token",)),
+    Entry("账户审核", "desk:accounts", also=("desk:account_approve", "desk:account_reject")),
     Entry("统计分析", "desk:statistics", also=("desk:statistics_rows",)),
 ]
 

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from xinyong.my import review
+
 from . import checks, entries, views
 
 app_name = "desk"
@@ -18,6 +20,9 @@ urlpatterns = [
     path("tasks/<int:task_id>/close", views.close_task, name="close_task"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<str:prefix>/revoke", views.revoke_token, name="revoke_token"),
+    path("accounts/", review.pending, name="accounts"),
+    path("accounts/<int:account_id>/approve", review.approve, name="account_approve"),
+    path("accounts/<int:account_id>/reject", review.reject, name="account_reject"),
     path("statistics/", views.statistics, name="statistics"),
     path("statistics/<str:department>/<str:kind>/", views.statistics_rows, name="statistics_rows"),
 ]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class MyConfig(AppConfig):
+    name = "xinyong.my"
+    label = "my"
+    verbose_name = "我的信用"
+
+    def ready(self):
+        from . import jobs, signals  # noqa: F401  (notices: the daily job and the receivers)
