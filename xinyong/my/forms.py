@@ -129,7 +129,7 @@ class Repair(forms.Form):
     def met(self) -> list[str]:
         return [c.code for c, _, _ in self.conditions if self.cleaned_data.get(f"met_{c.code}")]
 
-    def files(self) -> list[tuple[str, object]]:
+    def documents(self) -> list[tuple[str, object]]:
         return [(c.code, f) for c, _, _ in self.conditions for f in self.cleaned_data.get(f"files_{c.code}") or []]
 
 

@@ -133,7 +133,7 @@ def repairs(request):
                 methods=["fulfil", "commit"],
                 commitment=form.cleaned_data["commitment"],
                 conditions_met=form.met(),
-                files=form.files(),
+                files=form.documents(),
             )
         except DomainError as error:
             put_on_form(form, error)

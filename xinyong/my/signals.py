@@ -2,9 +2,12 @@
 and a decision on its objection or repair. Bulk imports write without signals; the daily job
 (`my/jobs.py`) catches those, and the event key keeps either from telling the subject twice."""
 
+import datetime as dt
+
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from xinyong.core import clock
 from xinyong.lists.models import ListEntry
 from xinyong.records.models import Record
 from xinyong.rights.models import Objection, Repair
@@ -12,9 +15,21 @@ from xinyong.rights.models import Objection, Repair
 from .models import Notice
 from .services import notices
 
+RECENT = dt.timedelta(minutes=1)
+
+
+def records_delivered(subject_id: int) -> None:
+    """A listener of `records.services.RECORD_DELIVERED` (records are stored in bulk, without post_save): the
+    subject's records received in the last minute, each told once."""
+    if not notices.has_accounts(subject_id):
+        return
+    recent = Record.objects.filter(subject_id=subject_id, is_current=True, received_at__gte=clock.now() - RECENT)
+    for record in recent.select_related("subject", "provider", "category"):
+        record_added(record)
+
 
 def record_added(record: Record) -> None:
-    if record.is_current and notices.has_accounts(record.subject_id):
+    if record.is_current:
         notices.notify(
             subject=record.subject,
             key=f"record-{record.pk}",
@@ -34,12 +49,6 @@ def entry_added(entry: ListEntry) -> None:
             text=f"{entry.initiator.name}将本主体列入{entry.list_type.name}（{entry.document_number}）。",
             url="/my/",
         )
-
-
-@receiver(post_save, sender=Record, dispatch_uid="my-record-added")
-def _record_saved(sender, instance: Record, created: bool, **kwargs):
-    if created:
-        record_added(instance)
 
 
 @receiver(post_save, sender=ListEntry, dispatch_uid="my-entry-added")

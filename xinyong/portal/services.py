@@ -62,7 +62,9 @@ def issue_report(*, actor: Actor, subject: Subject, fmt: str, base_url: str, req
         number = f"XY-{clock.today():%Y%m%d}-{_random(8)}"
         if not IssuedReport.objects.filter(number=number).exists():
             break
-    verify_url = f"{base_url}/api/v1/reports/verify/{number}"
+    # The QR code and the printed address open the human verification page (issue 20 §6); systems use
+    # GET /api/v1/reports/verify/{number}.
+    verify_url = f"{base_url}/reports/verify?number={number}"
     document = reports.report_document(
         subject, number=number, issued_at=issued_at, valid_until=valid_until, verify_url=verify_url
     )

@@ -5,7 +5,7 @@ registration service."""
 import datetime as dt
 
 from xinyong.accounts import services as accounts
-from xinyong.audit.services import SYSTEM
+from xinyong.audit.services import SYSTEM, Actor
 from xinyong.my.services import accounts as subject_accounts
 from xinyong.subjects import services as subjects
 
@@ -49,4 +49,33 @@ def company_account(which: str, username: str | None = None):
         name=name,
         person_name=representative,
         id_number=id_number,
+    )
+
+
+def penalty_for(which: str, provider, serial: int = 801):
+    """A general penalty of 2025-01-24 (repairable from 2025-04-24: three months, 信用修复管理办法)."""
+    from xinyong.records.services import ingest_record
+
+    from .factories import penalty
+
+    code, name, _, _ = COMPANIES[which]
+    fields = penalty(serial, CF_XDR_SHXYM=code, CF_XDR_MC=name, CF_WSH=f"柴市监罚〔2025〕{serial}号")
+    return ingest_record(
+        actor=Actor.of(provider), provider=provider.department, category_code="admin_penalty", fields=fields
+    ).record
+
+
+def court_entry(which: str, court):
+    from xinyong.lists.services import EntryInput, create_entry
+
+    return create_entry(
+        actor=Actor.of(court),
+        user=court,
+        data=EntryInput(
+            list_type="black_court_defaulter",
+            subject=COMPANIES[which][0],
+            document_number=f"（2025）赣0404执{80 + len(which)}号",
+            basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
+            decided_on=TODAY - dt.timedelta(days=20),
+        ),
     )

@@ -73,6 +73,7 @@ def _activate(account: SubjectAccount, subject: Subject) -> None:
     account.status, account.subject = SubjectAccount.Status.ACTIVE, subject
     account.save()
     User.objects.filter(pk=account.user_id).update(is_active=True, subject=subject)
+    account.user.is_active, account.user.subject = True, subject  # the caller's instance says so too
 
 
 def _already_open(subject: Subject | None, kind: str) -> None:
@@ -118,6 +119,7 @@ def register(
         _already_open(verdict.subject, account_kind)
     user = _new_user(actor=actor, username=username, password=password, email=email)
     User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
     account = SubjectAccount.objects.create(
         user=user,
         kind=account_kind,

@@ -92,7 +92,7 @@ def test_json_report_has_the_same_data_and_a_checkable_hash(api, loaded):
     assert entry["list_type_name"] == "失信被执行人" and entry["kind"] == "black"
     assert entry["basis"] and entry["starts_on"] and entry["measures"]
     assert all({"name", "force"} <= set(m) for m in entry["measures"])
-    assert body["verify_url"].endswith(f"/api/v1/reports/verify/{body['number']}")
+    assert body["verify_url"].endswith(f"/reports/verify?number={body['number']}")  # the human page (issue 20)
     assert "fields" not in json.dumps(body)  # raw record fields never go out
     verified = api.get(f"/reports/verify/{body['number']}").json()
     assert verified["format"] == "json" and verified["content_hash"] == digest
