@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 
@@ -11,4 +13,11 @@ def district(db):
     with clock.frozen_at(TODAY):
         load_companies()
         cache.clear()
+        yield TODAY
+
+
+@pytest.fixture
+def frozen():
+    """The browser journeys' day (the live server's thread reads the same clock)."""
+    with clock.frozen_at(dt.datetime(2025, 6, 30, 10, 0)):
         yield TODAY

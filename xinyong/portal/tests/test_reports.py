@@ -51,7 +51,7 @@ def test_pdf_report_is_chinese_embedded_numbered_and_verifiable(api, loaded, tmp
         "张**",
         "2025-06-30 10:00:00",  # issue time (local)
         "2025-07-30 10:00:00",  # + 30 days (the seeded parameter)
-        f"/api/v1/reports/verify/{number}",
+        f"/reports/verify?number={number}",  # the QR and the address open the human page (issue 20)
     ):
         assert expected in text, expected
     assert "张建国" not in text  # the legal representative stays masked
