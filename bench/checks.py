@@ -5,7 +5,7 @@
   entries into `lists_listentry` (court defaulters mostly, some tax violators and A-grade taxpayers, 1%
   under objection) on distinct random subjects; departments for the initiators and the implementer.
   Baseline of the load: COPY of the same subject rows into a plain table without indexes.
-- Single: `xinyong.checks.services.check(...)` (which also stores the check row) for random codes, half
+- Single: `xinyong.checks.services.answering.check(...)` (which also stores the check row) for random codes, half
   listed, interleaved with the baseline, a raw indexed lookup of the same code through a psycopg cursor
   (`SELECT id, name FROM subjects_subject WHERE key = %s`). Median and p99 of each.
 - Batch: `check_batch` of 10,000 codes (half listed), back to back, each stored as one signed document
@@ -287,7 +287,7 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 def _floor_row(number: str, department_id: int, subject_id, answer: dict, now) -> tuple:
-    """A check row as `services` stores it, for the storage floor (what writing the row costs by itself)."""
+    """A check row as `services.storage` stores it, for the storage floor (what writing the row costs by itself)."""
     return (
         number,
         department_id,
@@ -319,7 +319,9 @@ def child(url: str, sizes: dict) -> dict:
     from xinyong.accounts import services as accounts
     from xinyong.accounts.models import Department, Role
     from xinyong.audit.services import SYSTEM, Actor
-    from xinyong.checks import engine, services
+    from xinyong.checks import engine
+    from xinyong.checks.services import answering, storage
+    from xinyong.checks.services import batch as batches
     from xinyong.core import clock
 
     department = Department.objects.get(code=IMPLEMENTER[0])
@@ -346,7 +348,7 @@ def child(url: str, sizes: dict) -> dict:
 
     def one_check(code: str):
         t0 = time.perf_counter()
-        answer = services.check(actor=actor, department=department, subject_code=code, matter=MATTER)
+        answer = answering.check(actor=actor, department=department, subject_code=code, matter=MATTER)
         return time.perf_counter() - t0, answer
 
     def one_floor(subject_id, answer: dict) -> float:
@@ -369,11 +371,11 @@ def child(url: str, sizes: dict) -> dict:
         results[answer["result"]] = results.get(answer["result"], 0) + 1
         numbers.append(answer["check_id"])
         floor_times.append(one_floor(subject_id, answer))
-    services.WRITER.flush()  # what is still queued behind the last answers
+    storage.WRITER.flush()  # what is still queued behind the last answers
     stored = cursor.execute("SELECT count(*) FROM checks_check WHERE number = ANY(%s)", [numbers]).fetchone()[0]
 
     batch = check_codes(subjects, entries, sizes["batch"], salt=4)
-    services.check_batch(actor=actor, department=department, subject_codes=batch[:500], matter=MATTER)  # warm-up
+    batches.check_batch(actor=actor, department=department, subject_codes=batch[:500], matter=MATTER)  # warm-up
     batch_raw_times, batch_floor_times = [], []
     for _ in range(sizes["batch_repeats"]):
         t0 = time.perf_counter()
@@ -381,15 +383,15 @@ def child(url: str, sizes: dict) -> dict:
         found = len(cursor.fetchall())
         batch_raw_times.append(time.perf_counter() - t0)
     # Back to back, as an implementer's system sends them; each batch is answered while the one before is
-    # stored behind it (services.BATCH_WRITER), so the throughput is taken up to the last one committed.
-    services.BATCH_WRITER.flush()
+    # stored behind it (storage.BATCH_WRITER), so the throughput is taken up to the last one committed.
+    storage.BATCH_WRITER.flush()
     batch_times, batch_numbers, started, cpu0 = [], [], time.perf_counter(), time.process_time()
     for _ in range(sizes["batch_repeats"]):
         t0 = time.perf_counter()
-        document = services.check_batch(actor=actor, department=department, subject_codes=batch, matter=MATTER)
+        document = batches.check_batch(actor=actor, department=department, subject_codes=batch, matter=MATTER)
         batch_times.append(time.perf_counter() - t0)
         batch_numbers.append(document[:200])
-    services.BATCH_WRITER.flush()
+    storage.BATCH_WRITER.flush()
     batch_total, batch_cpu = time.perf_counter() - started, time.process_time() - cpu0
     batch_numbers = [re.search(rb'"check_id":"(HB\w+)\d{4}"', head)[1].decode() for head in batch_numbers]
     stored_batches = cursor.execute(

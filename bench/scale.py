@@ -8,7 +8,7 @@
   content hashes, `fields` a small JSON object. Baseline of the load: COPY of the same record rows into
   a plain table without indexes or constraints.
 - Then, in this process, Django pointed at the bench database:
-  one embedded check (`checks.services.check`) against a raw indexed lookup (median, p99); name search
+  one embedded check (`checks.services.answering.check`) against a raw indexed lookup (median, p99); name search
   (`subjects.selectors.search`) against a raw `ILIKE` of the same folded term; `run_all(today)` (the
   `xinyong daily` jobs, first run and the second run of the same day); and the credit office's statistics
   (`stats.selectors.department_statistics`) for the last full month, and the credit office's dashboard
@@ -179,7 +179,8 @@ def measure(url: str, sizes: dict, work: Path) -> dict:
 
     from xinyong.accounts.models import Department
     from xinyong.audit.services import Actor
-    from xinyong.checks import engine, services
+    from xinyong.checks import engine
+    from xinyong.checks.services import answering
     from xinyong.core import clock
     from xinyong.core.text import fold
     from xinyong.stats.selectors import department_statistics, month_bounds
@@ -201,7 +202,7 @@ def measure(url: str, sizes: dict, work: Path) -> dict:
         return time.perf_counter() - t0
 
     def one_check(code):
-        return _timed(services.check, actor=actor, department=department, subject_code=code, matter=checks.MATTER)
+        return _timed(answering.check, actor=actor, department=department, subject_code=code, matter=checks.MATTER)
 
     for code in checks.check_codes(sizes["subjects"], sizes["entries"], 100, salt=3):
         one_raw(code), one_check(code)

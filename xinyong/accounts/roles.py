@@ -41,6 +41,8 @@ ROLE_NAMES = {
 
 # See every department's work (rows_visible_to, oversees) and read the platform's figures.
 OVERSEERS = frozenset({CREDIT_OFFICE, AUDITOR})
+# Read the audit trail and run its chain verification in the workbench (审计日志).
+AUDIT_READERS = frozenset({AUDITOR})
 # Who works in the Django admin (is_staff): the credit office, auditors, and providers for their imports.
 ADMIN_USERS = OVERSEERS | {PROVIDER}
 # Government departments doing their own work: commitments, evaluations, inspections, reports handled.

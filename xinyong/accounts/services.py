@@ -26,7 +26,7 @@ def _department_snapshot(department: Department) -> dict:
         "code": department.code,
         "name": department.name,
         "level": department.level,
-        "parent": department.parent.code if department.parent_id else None,
+        "parent": department.parent.code if department.parent else None,
         "unified_code": department.unified_code,
     }
 
@@ -207,10 +207,10 @@ def user_for_token(plaintext: str) -> User | None:
     digest = _digest(plaintext)
     known = _known_tokens.get(digest)
     if known is not None:
-        looked_up, user, expires_at = known
+        looked_up, cached, cached_expiry = known
         fresh = time.monotonic() - looked_up < settings.XINYONG_TOKEN_CACHE_SECONDS
-        if fresh and (expires_at is None or expires_at > clock.now()):
-            return user
+        if fresh and (cached_expiry is None or cached_expiry > clock.now()):
+            return cached
     user, expires_at = _look_up_token(plaintext, digest)
     if user is not None and settings.XINYONG_TOKEN_CACHE_SECONDS > 0:
         if len(_known_tokens) >= MAX_KNOWN_TOKENS:

@@ -9,7 +9,10 @@ from xinyong.accounts.selectors import department_of
 from xinyong.core import clock
 from xinyong.core.schemas import PeriodQuery
 
-from . import selectors, services
+from . import selectors
+from .services import answering, storage
+from .services.batch import check_batch
+from .services.feedback import give_feedback
 
 router = Router(tags=["嵌入式核查"])
 IMPLEMENTER = roles(Role.IMPLEMENTER)
@@ -33,14 +36,14 @@ class FeedbackIn(Schema):
 
 @router.post("/checks", auth=IMPLEMENTER, summary="嵌入式核查：主体 + 业务事项 → 适用的奖惩措施")
 def post_check(request, payload: CheckIn):
-    return services.check(
+    return answering.check(
         actor=request.actor, department=department_of(request.auth), subject_code=payload.subject, matter=payload.matter
     )
 
 
 @router.post("/checks/batch", auth=IMPLEMENTER, summary="批量核查（最多 10,000 个主体）")
 def post_batch(request, payload: BatchIn):
-    answers = services.check_batch(
+    answers = check_batch(
         actor=request.actor,
         department=department_of(request.auth),
         subject_codes=payload.subjects,
@@ -57,16 +60,14 @@ def post_batch(request, payload: BatchIn):
 )
 def get_check(request, check_id: str):
     user = request.auth
-    found = services.get_check(
-        check_id, user.department, any_department=user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR)
-    )
+    found = storage.get_check(check_id, user.department, any_department=user.has_role(Role.CREDIT_OFFICE, Role.AUDITOR))
     return {
         "answer": found.answer,
         "implementer": found.implementer.code,
         "checked_by": found.checked_by,
         "digest": found.digest,
-        "batch": found.batch.number if found.batch_id else None,
-        "genuine": services.verify(found),
+        "batch": found.batch.number if found.batch else None,
+        "genuine": selectors.verify(found),
         "feedback": [
             {"measure": f.measure, "applied": f.applied, "note": f.note, "given_at": f.given_at}
             for f in (found.feedback.all() if found.pk else ())  # a batch answer without feedback yet
@@ -81,7 +82,7 @@ def get_check(request, check_id: str):
     summary="反馈措施落实情况（已落实 / 未落实及理由）",
 )
 def post_feedback(request, check_id: str, payload: FeedbackIn):
-    feedback = services.give_feedback(
+    feedback = give_feedback(
         actor=request.actor,
         department=department_of(request.auth),
         number=check_id,

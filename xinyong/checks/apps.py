@@ -15,7 +15,7 @@ class ChecksConfig(AppConfig):
         from xinyong.subjects.models import Subject
 
         from .engine import note_catalog_change, note_subject_changes
-        from .services import push_recipients
+        from .selectors import push_recipients
 
         if push_recipients not in ENTRY_RECIPIENTS:
             ENTRY_RECIPIENTS.append(push_recipients)

@@ -1,6 +1,6 @@
 """Batch checks from a file (R12): an implementer uploads the codes of one business matter as CSV or
 XLSX and gets the answers back as XLSX, one row per code in the file's order, an invalid code named
-with the reason. The answers are `services.check_batch`'s, exactly as the API returns them; this module
+with the reason. The answers are `services.batch.check_batch`'s, exactly as the API returns them; this module
 only reads the codes and writes the sheet.
 
 Files are read by `records.imports.readers` (CSV as UTF-8 or GB18030, XLSX streamed); the codes come from the
@@ -19,7 +19,7 @@ from xinyong.records.imports.readers import FileProblem, open_table, sniff_forma
 from xinyong.subjects.selectors import code_error
 
 from .models import Check
-from .services import MAX_BATCH
+from .services.batch import MAX_BATCH
 
 CODE_HEADERS = (
     "统一社会信用代码或身份证号",
@@ -38,7 +38,7 @@ COLUMNS = ("序号", "文件中的代码", "主体名称", "核查结果", "适�
 
 
 def codes_in_file(path: Path, file_name: str) -> list[str]:
-    """The codes of an uploaded file, in its order (at most `services.MAX_BATCH`)."""
+    """The codes of an uploaded file, in its order (at most `MAX_BATCH`)."""
     try:
         with open_table(path, sniff_format(path, file_name)) as table:
             column = _code_column(table.header)
@@ -65,7 +65,7 @@ def _code_column(header: list[str]) -> int:
 
 
 def answers_xlsx(codes: list[str], answers_json: bytes, matter_name: str) -> bytes:
-    """The answers of a batch (`services.check_batch`'s JSON) as a sheet, row n for code n of the file."""
+    """The answers of a batch (`services.batch.check_batch`'s JSON) as a sheet, row n for code n of the file."""
     book = Workbook()
     sheet = book.active
     sheet.title = "核查结果"

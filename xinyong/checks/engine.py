@@ -223,22 +223,22 @@ class Snapshot:
         # change row after a later one was already seen (ids and times are not commit order).
         changes = list(
             SnapshotChange.objects.filter(changed_at__gte=self._watermark - COMMIT_WINDOW).values_list(
-                "pk", "entry_id", "subject_id", "changed_at"
+                "pk", "entry_id", "subject_id", "changed_at", named=True
             )
         )
-        fresh = [c for c in changes if c[0] not in self._seen]
-        self._seen = {c[0] for c in changes}
+        fresh = [c for c in changes if c.pk not in self._seen]
+        self._seen = {c.pk for c in changes}
         self._renew_directory_if_grown()
         if not fresh:
             return
-        self._watermark = max(self._watermark, max(c[3] for c in fresh))
-        subject_ids = {subject_id for _, _, subject_id, _ in fresh if subject_id is not None}
+        self._watermark = max(self._watermark, max(c.changed_at for c in fresh))
+        subject_ids = {c.subject_id for c in fresh if c.subject_id is not None}
         if subject_ids:
             self.directory.remember(_subject_views(pk__in=subject_ids))
-        if any(entry_id is None and subject_id is None for _, entry_id, subject_id, _ in fresh):
+        if any(c.entry_id is None and c.subject_id is None for c in fresh):  # a catalog change
             self._reload()
             return
-        self._apply_entries({entry_id for _, entry_id, _, _ in fresh if entry_id is not None})
+        self._apply_entries({c.entry_id for c in fresh if c.entry_id is not None})
 
     def _renew_directory_if_grown(self) -> None:
         """Subjects found after the directory loaded are kept in its overlay, which would grow for as long

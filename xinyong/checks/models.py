@@ -50,7 +50,7 @@ class Overlaps(ValuesLookup):
 
 class CheckBatch(models.Model):
     """A batch check (R12) kept as one signed document: every answer of the batch exactly as it was
-    returned (`services.get_check` reads answer n back from it). One row per batch instead of one per
+    returned (`selectors.find_check` reads answer n back from it). One row per batch instead of one per
     code: storing 10,000 check rows took 5–10 times as long as answering them (bench/checks.py,
     docs/scaling.md). Answer n's check number is the batch number
     followed by n in four digits; an answer that gets feedback is copied out as a `Check` of that number."""

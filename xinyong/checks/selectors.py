@@ -1,14 +1,98 @@
-"""Loop closure (R11, R28): what was pushed, what was fed back, what is overdue."""
+"""Reads of checks: a stored check and its proof (R12), who hears of a list change (R11), and loop closure
+(R11, R28): what was pushed, what was fed back, what is overdue."""
 
 import datetime as dt
+import hmac
+from typing import NamedTuple
 
+import orjson
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 
+from xinyong.accounts.models import Department
 from xinyong.core import calendar, parameters
 from xinyong.notices.selectors import entry_counts, period_counts
 
 from .models import Check, CheckBatch, Feedback
+from .signing import BATCH_ITEM, digest, payload
+
+
+def find_check(number: str) -> Check | None:
+    """A check by its number as stored; an answer of a batch comes as an unsaved `Check` until it gets
+    feedback. What this process still queues is not there yet: `services.storage.get_check` writes it first."""
+    return Check.objects.select_related("implementer").filter(number=number).first() or _batch_check(number)
+
+
+def _batch_check(number: str) -> Check | None:
+    match = BATCH_ITEM.fullmatch(number)
+    batch = match and CheckBatch.objects.select_related("implementer").filter(number=match["batch"]).first()
+    if not batch:
+        return None
+    answers, position = orjson.loads(batch.answers_json()), int(match["position"])
+    if position >= len(answers) or "error" in answers[position]:
+        return None  # past the end, or a code that was invalid and got no check number
+    answer = answers[position]
+    return Check(
+        number=number,
+        implementer=batch.implementer,
+        checked_by=batch.checked_by,
+        subject_id=batch.subject_ids[position] or None,
+        subject_code=answer["subject"]["code"],
+        matter=batch.matter,
+        checked_at=batch.checked_at,
+        result=answer["result"],
+        measure_count=sum(1 for m in answer["measures"] if not m["suspended"]),
+        answer=answer,
+        digest=digest(payload(answer)),
+        batch=batch,
+    )
+
+
+def verify(found: Check) -> bool:
+    """Is this what the platform answered? A batch answer: the batch document is intact and answer n of
+    it is this answer."""
+    if not hmac.compare_digest(found.digest, digest(payload(found.answer))):
+        return False
+    if found.batch_id is None:
+        return True
+    batch = found.batch
+    if not hmac.compare_digest(batch.digest, digest(bytes(batch.document))):
+        return False
+    position = int(BATCH_ITEM.fullmatch(found.number)["position"])
+    return orjson.loads(batch.answers_json())[position] == found.answer
+
+
+# ---- push (发起-响应) ----------------------------------------------------------------------------
+
+
+def _implementing_codes(list_type_code: str) -> set[str]:
+    from xinyong.measures.models import Measure
+
+    return set(
+        Measure.objects.filter(list_types__code=list_type_code, is_active=True)
+        .exclude(implementing_department_code="")
+        .values_list("implementing_department_code", flat=True)
+    )
+
+
+def _recent_checkers(subject_ids: list[int], today: dt.date) -> set[int]:
+    since = today - dt.timedelta(days=parameters.integer("recent_check_days"))
+    checks = Check.objects.filter(subject_id__in=subject_ids, checked_at__date__gte=since, batch__isnull=True)
+    batches = CheckBatch.objects.filter(subject_ids__overlaps=subject_ids, checked_at__date__gte=since)
+    return {*checks.values_list("implementer_id", flat=True), *batches.values_list("implementer_id", flat=True)}
+
+
+def push_recipients(entry, derived, today: dt.date) -> set[int]:
+    """`notices.services.ENTRY_RECIPIENTS`: who hears of a list change — the implementers of the list type's
+    measures, and the departments that checked the subject (or its persons) recently."""
+    subject_ids = [entry.subject_id, *(d.subject_id for d in derived)]
+    departments = set(
+        Department.objects.filter(code__in=_implementing_codes(entry.list_type.code)).values_list("pk", flat=True)
+    )
+    return departments | _recent_checkers(subject_ids, today)
+
+
+# ---- loop closure ------------------------------------------------------------------------------
 
 
 def entry_loop(entry_ids: list[int], today: dt.date) -> list[dict]:
@@ -107,22 +191,26 @@ def feedback_due_on(checked_at: dt.datetime) -> dt.date | None:
         return None
 
 
-def _owed(*, check: Check | None = None, batch: CheckBatch | None = None) -> dict:
-    made = check or batch
+def _owed(made: Check | CheckBatch, given: int) -> dict:
+    """One line of `feedback_owed`: a single check or a batch, with `given` the feedback counted on it."""
     return {
-        "check": check,
-        "batch": batch,
+        "check": made if isinstance(made, Check) else None,
+        "batch": made if isinstance(made, CheckBatch) else None,
         "number": made.number,
         "checked_at": made.checked_at,
-        "owed": made.measure_count - made.given,
+        "owed": made.measure_count - given,
     }
 
 
-def feedback_owed(department, *, limit: int = 100) -> tuple[list[dict], int]:
+class Owed(NamedTuple):
+    items: list[dict]  # the first `limit`
+    total: int  # how many in all
+
+
+def feedback_owed(department, *, limit: int = 100) -> Owed:
     """Checks this department made whose answer had measures in force, not all of them fed back yet (R11),
-    oldest first: single checks, and batches counted as one line each. Returns (the first `limit`, how many
-    in all); each item: `number`, `check` or `batch`, `checked_at`, `owed` (measures without feedback),
-    `due_on`."""
+    oldest first: single checks, and batches counted as one line each. Each item: `number`, `check` or
+    `batch`, `checked_at`, `owed` (measures without feedback), `due_on`."""
     singles = (
         Check.objects.filter(implementer=department, batch__isnull=True, measure_count__gt=0)
         .annotate(given=Count("feedback"))
@@ -137,8 +225,8 @@ def feedback_owed(department, *, limit: int = 100) -> tuple[list[dict], int]:
         .defer("document", "subject_ids")
         .order_by("checked_at", "id")
     )
-    found = [_owed(check=c) for c in singles[:limit]] + [_owed(batch=b) for b in batches[:limit]]
+    found = [_owed(c, c.given) for c in singles[:limit]] + [_owed(b, b.given) for b in batches[:limit]]
     found.sort(key=lambda item: item["checked_at"])
     for item in found[:limit]:
         item["due_on"] = feedback_due_on(item["checked_at"])
-    return found[:limit], singles.count() + batches.count()
+    return Owed(found[:limit], singles.count() + batches.count())

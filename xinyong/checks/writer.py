@@ -6,13 +6,13 @@ in each process writes the queue in one COPY and one commit at most that many mi
 once when `MAX_PENDING` rows wait). What that costs, said plainly: a process killed without warning loses
 the rows of its last few milliseconds, and another process may not find a check number for those
 milliseconds. A process that stops normally writes its queue first (`core.lifecycle`: commands at exit,
-server workers when Granian stops them), and in this process `get_check` writes the queue first, so
-feedback right after a check always finds it. With 0 (tests, strict deployments) every check is stored
-before it is answered.
+server workers when Granian stops them), and in this process `services.storage.get_check` writes the
+queue first, so feedback right after a check always finds it. With 0 (tests, strict deployments) every
+check is stored before it is answered.
 
-A batch is one item of its own writer (services.BATCH_WRITER): written at once by the thread, while the
-next batch is answered (its ~15 ms of storing is PostgreSQL's work, on the other core), and at most a few
-wait: past `max_backlog` a batch is stored before it is answered.
+A batch is one item of its own writer (`services.storage.BATCH_WRITER`): written at once by the thread,
+while the next batch is answered (its ~15 ms of storing is PostgreSQL's work, on the other core), and at
+most a few wait: past `max_backlog` a batch is stored before it is answered.
 
 An item the database refuses for what it is (integrity or data error, e.g. a check number taken twice) would
 otherwise fail every later write of the queue, and every `get_check` of the process with it: the items are

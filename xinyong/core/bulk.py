@@ -8,26 +8,29 @@ and long texts costs about a millisecond a row. A few rows, or another database 
 
 import json
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import connection, models
 
 from .pgcopy import copy_sql
 
+M = TypeVar("M", bound=models.Model)
+
 # Below this many rows one INSERT costs less than reserving ids and opening a COPY.
 COPY_FROM = 50
 
 
-def insert(objs: list[models.Model], *, derived: dict[str, Callable] | None = None) -> list[models.Model]:
+def insert(objs: list[M], *, derived: dict[str, Callable] | None = None) -> list[M]:
     """Store new instances of one model and set their ids. `derived`: fields computed from the
     instance once it has its id (e.g. a readable number made from the id)."""
     if not objs:
         return objs
     model, derived = type(objs[0]), derived or {}
     if connection.vendor != "postgresql" or len(objs) < COPY_FROM:
-        model.objects.bulk_create(objs, batch_size=1000)
+        model._default_manager.bulk_create(objs, batch_size=1000)
         _derive(objs, derived)
         if derived:
-            model.objects.bulk_update(objs, list(derived), batch_size=1000)
+            model._default_manager.bulk_update(objs, list(derived), batch_size=1000)
         return objs
     for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
         obj.pk = pk
@@ -38,13 +41,13 @@ def insert(objs: list[models.Model], *, derived: dict[str, Callable] | None = No
     return objs
 
 
-def _derive(objs: list[models.Model], derived: dict[str, Callable]) -> None:
+def _derive(objs: list[M], derived: dict[str, Callable]) -> None:
     for obj in objs:
         for name, compute in derived.items():
             setattr(obj, name, compute(obj))
 
 
-def reserve_ids(model, count: int) -> list[int]:
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     """The next `count` ids of a model's sequence (PostgreSQL), in order: rows about to be COPYed."""
     pk = model._meta.pk.column
     with connection.cursor() as cursor:
@@ -55,7 +58,7 @@ def reserve_ids(model, count: int) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _copy(model, objs: list[models.Model]) -> None:
+def _copy(model: type[models.Model], objs: list[M]) -> None:
     fields = model._meta.concrete_fields
     sql = copy_sql(connection, model, tuple(f.attname for f in fields))
     with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(sql) as copy:

@@ -13,8 +13,16 @@ from .errors import InvalidInput
 ELLIPSIS = "…"
 
 
+def _column(model: type[models.Model], column: str) -> models.Field:
+    """The concrete field `model.column`: a relation or a generic key has no length to check."""
+    field = model._meta.get_field(column)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{model.__name__}.{column} is not a column")
+    return field
+
+
 def column_length(model: type[models.Model], column: str) -> int:
-    length = model._meta.get_field(column).max_length
+    length = _column(model, column).max_length
     if not length:
         raise ValueError(f"{model.__name__}.{column} has no max_length")
     return length
@@ -26,7 +34,7 @@ def within(value: str, model: type[models.Model], column: str, *, field: str | N
     limit = column_length(model, column)
     if len(value) <= limit:
         return value
-    label = model._meta.get_field(column).verbose_name
+    label = _column(model, column).verbose_name
     raise InvalidInput(
         f"{label}过长：最多{limit}个字符，实际{len(value)}个",
         code="too_long",

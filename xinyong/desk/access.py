@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from xinyong.accounts.roles import ROLE_NAMES
 from xinyong.accounts.selectors import works_at_desk
 from xinyong.audit.services import Actor
+from xinyong.audit.services import record as audit
 from xinyong.core.errors import Forbidden, NotFound
 
 from .pages import render_page
@@ -31,9 +32,11 @@ def not_found(request, message: str = ""):
     return render_page(request, "desk/404.html", {"message": message}, status=404)
 
 
-def desk_page(roles: Iterable[str] = ()):
+def desk_page(roles: Iterable[str] = (), *, audit_denied: bool = False):
     """A workbench view: signed in (else the sign-in page, coming back here), department staff, and holding
-    one of `roles` when given. `request.actor` is the signed-in user acting through the workbench."""
+    one of `roles` when given. `request.actor` is the signed-in user acting through the workbench.
+    `audit_denied`: a refused attempt is evidence in itself (R29, R31) and is audited as the API's
+    `roles(..., audit_denied=True)` audits it."""
     wanted = frozenset(roles)
 
     def decorate(view):
@@ -45,6 +48,8 @@ def desk_page(roles: Iterable[str] = ()):
             if not works_at_desk(user):
                 return refused(request, reason=NOT_STAFF)
             if wanted and not user.has_role(*wanted):
+                if audit_denied:
+                    _audit_refusal(request, wanted)
                 return refused(request, wanted=wanted)
             request.actor = Actor.of(user, channel="desk")
             try:
@@ -58,3 +63,13 @@ def desk_page(roles: Iterable[str] = ()):
         return page
 
     return decorate
+
+
+def _audit_refusal(request, wanted: frozenset[str]) -> None:
+    audit(
+        actor=Actor.of(request.user, channel="desk"),
+        action="access.denied",
+        object_type="page",
+        object_id=request.path[:64],
+        after={"method": request.method, "required": sorted(wanted)},
+    )

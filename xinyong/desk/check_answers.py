@@ -1,4 +1,4 @@
-"""A check's answer (exactly as `checks.services.check` gave it, architecture §4) in words for a person:
+"""A check's answer (exactly as `checks.services.answering.check` gave it, architecture §4) in words for a person:
 the result, and each measure's force, type, legal basis, source entry and the organisation and role it
 came through. Only codes are turned into names here; what applies is the answer's."""
 

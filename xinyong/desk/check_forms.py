@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from xinyong.checks.feedback import MeasureFeedback
+from xinyong.checks.services.feedback import MeasureFeedback
 from xinyong.measures.selectors import active_matters
 
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -1,5 +1,5 @@
 """信用核查 and 核查反馈 (architecture §4b): an implementer checks a subject for a business matter and
-gets the answer exactly as the API gives it (`checks.services.check`), shown in words and printable;
+gets the answer exactly as the API gives it (`checks.services.answering.check`), shown in words and printable;
 checks a file of codes at once; and feeds back, in one form, what it did with each measure. Each view
 parses a form, calls a selector or an audited service with the signed-in user, and renders."""
 
@@ -15,9 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xinyong.accounts.models import Role
 from xinyong.accounts.selectors import oversees
-from xinyong.checks import services
 from xinyong.checks.batch_files import answers_xlsx, codes_in_file
-from xinyong.checks.feedback import feedback_state, give_all
+from xinyong.checks.selectors import verify
+from xinyong.checks.services import answering
+from xinyong.checks.services.batch import check_batch
+from xinyong.checks.services.feedback import feedback_state, give_all
 from xinyong.core import clock
 from xinyong.core.errors import DomainError
 from xinyong.measures.selectors import active_matters
@@ -67,7 +69,7 @@ def check(request):
         form.add_error("subject", f"代码无效：{error}")
         return _check_form_page(request, form, status=422)
     try:
-        answer = services.check(
+        answer = answering.check(
             actor=request.actor,
             department=request.user.department,
             subject_code=code,
@@ -94,7 +96,7 @@ def _answer_page(request, number: str, form=None, status=200):
         "result_note": RESULT_NOTES[answer["result"]],
         "matter_name": matter_name(answer["matter"]),
         "form": form if own else None,
-        "genuine": services.verify(state.check),
+        "genuine": verify(state.check),
     }
     return render_page(request, "desk/checks/answer.html", context, status=status)
 
@@ -134,7 +136,7 @@ def batch(request):
                     for chunk in upload.chunks():
                         kept.write(chunk)
                 codes = codes_in_file(path, upload.name)
-            answers = services.check_batch(
+            answers = check_batch(
                 actor=request.actor, department=request.user.department, subject_codes=codes, matter=matter
             )
         except DomainError as error:

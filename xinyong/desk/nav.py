@@ -1,5 +1,6 @@
 """The workbench's navigation (architecture §4b): one entry per page, in the contract's order
-(待办, 名单认定, 信用核查, 推送任务, 异议处理, 信用修复, 失信举报, 信用监管, 接口令牌, 审计日志, 统计分析).
+(待办, 名单认定, 信用核查, 推送任务, 异议处理, 信用修复, 失信举报, 信用监管, 廉信档案, 接口令牌, 审计日志,
+统计分析).
 
 A page plugs in by adding its `Entry` here, at its place in that order. An entry is shown only when its
 URL exists and its view (a `desk_page`) admits the user — the role rule is the view's own, not a copy.
@@ -31,8 +32,10 @@ ENTRIES: list[Entry] = [
     Entry("名单认定", "desk:entries", also=("desk:entry_new", "desk:entry")),
     Entry("信用核查", "desk:checks", also=("desk:check", "desk:check_batch")),
     Entry("推送任务", "desk:tasks", todo.open_tasks, also=("desk:close_task",)),
+    Entry("廉信档案", "desk:integrity"),
     Entry("接口令牌", "desk:tokens", also=("desk:revoke_token",)),
     Entry("账户审核", "desk:accounts", also=("desk:account_approve", "desk:account_reject")),
+    Entry("审计日志", "desk:audit"),
     Entry("统计分析", "desk:statistics", also=("desk:statistics_rows",)),
 ]
 

@@ -37,7 +37,7 @@ def count(user, today: dt.date) -> int | None:
     if user.department_id is None:
         return None
     tasks = notices.department_tasks(user.department, state="open", today=today).count()
-    return tasks + checks.feedback_owed(user.department, limit=0)[1]
+    return tasks + checks.feedback_owed(user.department, limit=0).total
 
 
 def open_tasks(user, today: dt.date) -> int | None:

@@ -2,7 +2,7 @@ from django.urls import path
 
 from xinyong.my import review
 
-from . import checks, entries, views
+from . import audit, checks, entries, integrity, views
 
 app_name = "desk"
 urlpatterns = [
@@ -18,11 +18,14 @@ urlpatterns = [
     path("checks/<str:number>/feedback/", checks.feedback, name="check_feedback"),
     path("tasks/", views.tasks, name="tasks"),
     path("tasks/<int:task_id>/close", views.close_task, name="close_task"),
+    path("integrity/", integrity.files, name="integrity"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<str:prefix>/revoke", views.revoke_token, name="revoke_token"),
     path("accounts/", review.pending, name="accounts"),
     path("accounts/<int:account_id>/approve", review.approve, name="account_approve"),
     path("accounts/<int:account_id>/reject", review.reject, name="account_reject"),
+    path("audit/", audit.trail, name="audit"),
+    path("audit/verify", audit.verify, name="audit_verify"),
     path("statistics/", views.statistics, name="statistics"),
     path("statistics/<str:department>/<str:kind>/", views.statistics_rows, name="statistics_rows"),
 ]

@@ -152,7 +152,8 @@ def consume(
     return result
 
 
-_COUNTER = {
+# Keyed by the stored outcome (a plain string on a read row), one counter of the run each.
+_COUNTER: dict[str, str] = {
     InboundMessage.Outcome.APPLIED: "applied",
     InboundMessage.Outcome.DUPLICATE: "duplicates",
     InboundMessage.Outcome.REJECTED: "rejected",

@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django.conf import settings
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -26,7 +25,7 @@ from .schemas import (
 
 router = Router(tags=["政务诚信与信用服务市场"])
 # Sensitive: who may read officials' files is a setting; refused attempts are audited too.
-INTEGRITY_READERS = roles(*settings.XINYONG_INTEGRITY_READER_ROLES, audit_denied=True)
+INTEGRITY_READERS = roles(services.READER_ROLES, audit_denied=True)
 
 
 class OfficialRecordIn(Schema):
@@ -82,7 +81,7 @@ def _affiliation(row: PublicAffiliation) -> dict:
         "subject": {"code": row.subject.public_code, "name": row.subject.name},
         "kind": row.kind,
         "kind_display": row.get_kind_display(),
-        "department": {"code": row.department.code, "name": row.department.name} if row.department_id else None,
+        "department": {"code": row.department.code, "name": row.department.name} if row.department else None,
         "valid_from": row.valid_from,
         "valid_to": row.valid_to,
         "registered_at": row.registered_at,

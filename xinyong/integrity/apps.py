@@ -9,7 +9,7 @@ class IntegrityConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from xinyong.checks.services import ANSWER_REQUIREMENTS, Extension
+        from xinyong.checks.services.extensions import ANSWER_REQUIREMENTS, Extension
         from xinyong.notices.services import ENTRY_NOTICES
 
         from .models import ReportRequirement

@@ -3,13 +3,16 @@ and dishonesty, kept with the same mechanisms as any subject's."""
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from xinyong.accounts.models import Department
 from xinyong.lists.models import ListEntry
+from xinyong.notices.models import Task
 from xinyong.records.models import Record
 from xinyong.subjects.models import Subject
 from xinyong.supervision.models import Commitment, CommitmentKind
+
+from .public_sector import LIFTED, NOTICE_ACTIONS
 
 GOVERNMENT_KINDS = (CommitmentKind.GOV_POLICY, CommitmentKind.GOV_CONTRACT, CommitmentKind.GOV_PAYMENT)
 
@@ -50,10 +53,21 @@ def government_integrity(today: dt.date) -> list[dict]:
                 "department": body.code,
                 "name": subject.name,
                 "code": code,
-                "superior": body.parent.code if body.parent_id else None,
+                "superior": body.parent.code if body.parent else None,
                 "commitments": {key: counts.get(key, 0) for key in ("total", "kept", "broken", "pending", "overdue")},
                 "dishonesty_records": dishonesty.get(subject.pk, 0),
                 "black_list_entries": black.get(subject.pk, 0),
             }
         )
     return rows
+
+
+def notices_to(department) -> QuerySet:
+    """The R16 notices addressed to a department (002 §14): a public body's, state enterprise's or public
+    employee's dishonesty to weigh, and the notice that it was lifted — open ones first, newest first.
+    They are tasks of its inbox too (推送任务), where they are marked handled."""
+    return (
+        Task.objects.filter(department=department, action__in=[*NOTICE_ACTIONS.values(), LIFTED])
+        .select_related("entry__subject", "entry__list_type")
+        .order_by("-status", "-created_at", "-id")
+    )

@@ -3,6 +3,7 @@
 import datetime as dt
 import time
 
+from django.conf import settings
 from django.db import transaction
 
 from xinyong.accounts.models import Department
@@ -17,6 +18,10 @@ from xinyong.subjects.selectors import get_by_code
 from .models import CreditAgency, OfficialRecord, ReportRequirement, ThirdPartyReport
 
 # ---- officials' integrity files -------------------------------------------------------------------
+
+# Who reads and keeps officials' files (R31: personnel and discipline by default, a setting): the API's
+# endpoints and the workbench's 廉信档案 page both admit exactly these, and audit whoever else tries.
+READER_ROLES = frozenset(settings.XINYONG_INTEGRITY_READER_ROLES)
 
 
 @transaction.atomic

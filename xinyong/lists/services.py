@@ -187,10 +187,9 @@ def prepare_entry(*, user: User, data: EntryInput) -> PreparedEntry:
         document_number=data.document_number.strip(),
         derived_from__isnull=True,
     )
-    if duplicate.exists():
-        raise Conflict(
-            "该主体已依同一文书列入该名单", code="duplicate_entry", details=[{"entry_id": duplicate.first().pk}]
-        )
+    existing = duplicate.values_list("pk", flat=True).first()
+    if existing is not None:
+        raise Conflict("该主体已依同一文书列入该名单", code="duplicate_entry", details=[{"entry_id": existing}])
     records = _cited_records(subject, data.records)
     persons = persons_reached(list_type, subject, data.conduct_on or data.decided_on)
     return PreparedEntry(list_type, department, subject, starts, ends, records, persons)

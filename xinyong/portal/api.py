@@ -99,6 +99,7 @@ def credit_report(request, code: str, format: str = "pdf"):  # noqa: A002  (the 
         requester_ip_hash=limits.ip_hash(request),
     )
     number = issued.report.number
+    response: HttpResponse
     if issued.report.format == "json":
         body = {
             **issued.document,
@@ -108,7 +109,9 @@ def credit_report(request, code: str, format: str = "pdf"):  # noqa: A002  (the 
         response = JsonResponse(body, encoder=NinjaJSONEncoder, json_dumps_params={"ensure_ascii": False})
     else:
         response = HttpResponse(issued.payload, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(True, f"信用报告-{number}.pdf")
+        disposition = content_disposition_header(True, f"信用报告-{number}.pdf")
+        assert disposition is not None  # Django makes one for every attachment; None only for inline unnamed
+        response["Content-Disposition"] = disposition
     response["X-Report-Number"] = number
     response["X-Content-SHA256"] = issued.report.content_hash
     response["Cache-Control"] = "no-store"
@@ -134,7 +137,9 @@ def submit_report(
     reporter_contact: Form[str],
     content: Form[str],
     subject_code: Form[str] = "",
-    attachments: File[list[UploadedFile]] = None,
+    # A None default is how ninja makes a multipart part optional; typing it `| None` would put a null
+    # into the OpenAPI schema of a file field, which a multipart body cannot carry.
+    attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ):
     submitted = services.submit_dishonesty_report(
         actor=services.PUBLIC_API,

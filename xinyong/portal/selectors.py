@@ -225,7 +225,7 @@ def report_body(report: DishonestyReport, user: User) -> dict:
     body = {
         **outcome,
         "content": report.content,
-        "handler": {"code": report.handler.code, "name": report.handler.name} if report.handler_id else None,
+        "handler": {"code": report.handler.code, "name": report.handler.name} if report.handler else None,
         "assigned_at": report.assigned_at,
         "accepted_at": report.accepted_at,
         "reply": report.reply,
@@ -262,7 +262,7 @@ def tracking_body(report: DishonestyReport) -> dict:
         "status": report.status,
         "status_display": report.get_status_display(),
         "submitted_at": report.submitted_at,
-        "handler": report.handler.name if report.handler_id else None,
+        "handler": report.handler.name if report.handler else None,
         "concluded_at": report.concluded_at,
         "reply": report.reply if report.status == DishonestyReport.Status.REPLIED else "",
         "replied_at": report.replied_at,

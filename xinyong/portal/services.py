@@ -296,7 +296,7 @@ def _transition(actor: Actor, report: DishonestyReport, action: str, note: str, 
         object_type="dishonesty_report",
         object_id=report.pk,
         before={"status": before},
-        after={"status": report.status, "handler": report.handler.code if report.handler_id else None},
+        after={"status": report.status, "handler": report.handler.code if report.handler else None},
     )
     return report
 

@@ -198,8 +198,10 @@ def _job_body(job: ImportJob) -> dict:
 )
 def post_import(
     request,
-    file: File[UploadedFile] = None,
-    category: Form[str] = None,
+    # A None default is how ninja makes a multipart part optional (the body below says which is missing);
+    # typing them `| None` would put a null into the OpenAPI schema, which a multipart body cannot carry.
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
+    category: Form[str] = None,  # type: ignore[assignment]
 ):
     """multipart/form-data：`file` 为 CSV（UTF-8 或 GBK）或 XLSX 文件，表头用 CF_*/XK_* 交换字段名或中文列名；
     `category` 为信息类别编码（见 GET /categories）。"""

@@ -59,7 +59,7 @@ def _end_of(day: dt.date) -> dt.datetime:
 
 def _status_on(record: Record, moment: dt.datetime) -> str:
     """A record's status at a past moment, from its change history (events are prefetched, in order)."""
-    status = Record.Status.ACTIVE
+    status: str = Record.Status.ACTIVE
     for event in record.events.all():
         if event.occurred_at > moment:
             break

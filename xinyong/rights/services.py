@@ -2,6 +2,7 @@
 provider self-correction. Every write is audited; every implementer concerned is told."""
 
 import datetime as dt
+from typing import TypeVar
 
 from django.db import transaction
 
@@ -22,16 +23,24 @@ from xinyong.supervision.services.commitments import make_commitment
 
 from .models import Objection, Repair, RepairCondition, RepairNote
 
+T = TypeVar("T")
+
 # ---- shared --------------------------------------------------------------------------------------
 
 
 def _target(record_id: int | None, entry_id: int | None) -> Record | ListEntry:
-    if (record_id is None) == (entry_id is None):
-        raise InvalidInput("请指定 record 或 list_entry 之一", code="invalid_target")
-    if record_id is not None:
-        item = Record.objects.select_related("subject", "provider", "category").filter(pk=record_id).first()
-    else:
-        item = ListEntry.objects.select_related("subject", "initiator", "list_type").filter(pk=entry_id).first()
+    if record_id is not None and entry_id is None:
+        return _record(record_id)
+    if entry_id is not None and record_id is None:
+        return _found(ListEntry.objects.select_related("subject", "initiator", "list_type").filter(pk=entry_id).first())
+    raise InvalidInput("请指定 record 或 list_entry 之一", code="invalid_target")
+
+
+def _record(record_id: int) -> Record:
+    return _found(Record.objects.select_related("subject", "provider", "category").filter(pk=record_id).first())
+
+
+def _found(item: T | None) -> T:
     if item is None:
         raise NotFound("异议或修复对象不存在", code="target_not_found")
     return item
@@ -82,7 +91,7 @@ def file_objection(
     if not reason.strip():
         raise InvalidInput("请说明异议理由", code="reason_required")
     item = _target(record_id, entry_id)
-    if isinstance(item, ListEntry) and item.derived_from_id:
+    if isinstance(item, ListEntry) and item.derived_from is not None:
         item = item.derived_from  # a person contests the organisation's entry it was derived from
     _require_subject_or_office(user, item)
     active = Record.Status.ACTIVE if isinstance(item, Record) else ListEntry.Status.ACTIVE
@@ -215,21 +224,22 @@ def self_correct(*, actor: Actor, user: User, record_id: int, reason: str, outco
         raise InvalidInput("请说明纠错理由", code="reason_required")
     if outcome not in Objection.Outcome.values:
         raise InvalidInput(f"处理结果可选：{'、'.join(Objection.Outcome.values)}", code="invalid_outcome")
-    record = _target(record_id, None)
+    record = _record(record_id)
     if record.provider_id != user.department_id:
         raise Forbidden("只能纠正本部门报送的信息", code="not_own_record")
     if not record.is_current or record.status not in (Record.Status.ACTIVE, Record.Status.UNDER_OBJECTION):
         raise InvalidInput(f"该信息当前状态为“{record.get_status_display()}”", code="not_active")
     pending = Objection.objects.filter(record=record, status=Objection.Status.PENDING).first()
     if pending is not None:
-        return decide_objection(
+        decide_objection(
             actor=actor,
             user=user,
             objection_id=pending.pk,
             upheld=True,
             reason=f"自查纠错：{reason.strip()}",
             outcome=outcome,
-        ).record
+        )
+        return _record(record_id)  # as the decision left it
     _correct_or_revoke(record, outcome, actor=actor, reason=f"自查纠错：{reason.strip()}")
     audit(
         actor=actor,
@@ -306,7 +316,7 @@ def apply_repair(
             code="conditions_missing",
             details=[{"condition": c.code, "name": c.name} for c in missing],
         )
-    if Repair.objects.filter(record_id=record_id, entry_id=entry_id, status=Repair.Status.PENDING).exists():
+    if Repair.objects.filter(record=record_id, entry=entry_id, status=Repair.Status.PENDING).exists():
         raise Conflict("已有正在审核的修复申请", code="repair_pending")
     repair = Repair.objects.create(
         record=item if isinstance(item, Record) else None,
@@ -383,8 +393,10 @@ def _complete_repair(repair: Repair, actor: Actor) -> None:
             end_entry(entry, status=ListEntry.Status.EXITED, actor=actor, reason=note, action="repair")
         what = f"{repair.record.category.name}（{repair.record.decision_number or repair.record.pk}）"
     else:
-        end_entry(repair.entry, status=ListEntry.Status.EXITED, actor=actor, reason=note, action="repair")
-        what = f"{repair.entry.list_type.name}（{repair.entry.document_number}）"
+        entry = repair.entry
+        assert entry is not None  # a repair concerns a record or a list entry (`_target`)
+        end_entry(entry, status=ListEntry.Status.EXITED, actor=actor, reason=note, action="repair")
+        what = f"{entry.list_type.name}（{entry.document_number}）"
     RepairNote.objects.create(
         repair=repair,
         subject=repair.subject,
@@ -399,6 +411,7 @@ def repair_notice(record: Record) -> dict:
     if rule is None:
         raise InvalidInput("该类信息不适用信用修复告知", code="not_repairable")
     conditions = required_conditions(record.provider)
+    earliest = add_months(record.decision_date, rule.min_months) if record.decision_date else None
     return {
         "record": record.pk,
         "decision_number": record.decision_number,
@@ -406,13 +419,13 @@ def repair_notice(record: Record) -> dict:
         "severity": rule.label,
         "published": rule.published,
         "publication_ends_on": record.publication_ends_on,
-        "earliest_repair_on": add_months(record.decision_date, rule.min_months) if record.decision_date else None,
+        "earliest_repair_on": earliest,
         "conditions": [{"code": c.code, "name": c.name, "description": c.description} for c in conditions],
         "text": (
             f"依据《信用修复管理办法》，本处罚信息属{rule.label}失信行为信息，"
             + (
                 f"公示期最短{rule.min_months}个月、最长{rule.max_months}个月，期满自动停止公示。"
-                f"自{add_months(record.decision_date, rule.min_months).isoformat()}起，"
+                f"自{earliest.isoformat() if earliest else '最短公示期届满之日'}起，"
                 "在履行处罚决定规定的义务并作出信用承诺后，可向本机关申请信用修复。"
                 if rule.published
                 else "依规不予公示。"

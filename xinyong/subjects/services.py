@@ -1,6 +1,7 @@
 """Registering and updating credit subjects and their relations (R1). Every write is audited."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -221,7 +222,7 @@ def register_subject_with_relations(
     name: str,
     kind: str,
     status: str | None = None,
-    relations: list[RelationInput] = (),
+    relations: Sequence[RelationInput] = (),
 ) -> tuple[Subject, bool]:
     """Register an organisation and the persons or organisations related to it, in one transaction."""
     subject, created = register_subject(actor=actor, code=code, name=name, kind=kind, status=status)

@@ -7,7 +7,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = "信用监管"
 
     def ready(self):
-        from xinyong.checks.services import ANSWER_EXTENSIONS, Extension
+        from xinyong.checks.services.extensions import ANSWER_EXTENSIONS, Extension
         from xinyong.subjects.selectors import PROFILE_SCHEMAS, PROFILE_SECTIONS
 
         from . import extensions, jobs, signals  # noqa: F401  (jobs registers the daily jobs)

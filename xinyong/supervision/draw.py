@@ -14,6 +14,7 @@ Nothing depends on the order of the population, on the Python version or on the 
 
 import hashlib
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 
 ALGORITHM = "sha256-rank-v1"
@@ -31,8 +32,9 @@ def quota(seed: str, grade: str, size: int, ratio: Decimal) -> int:
     return min(size, whole + (1 if uniform(seed, "quota", grade) < exact - whole else 0))
 
 
-def select(population: dict[str, list[str]], ratios: dict[str, Decimal], seed: str) -> dict[str, list[str]]:
-    """{grade: [subject keys]} → {grade: [drawn keys, sorted]}."""
+def select(population: dict[str, list[str]], ratios: Mapping[str, Decimal | str], seed: str) -> dict[str, list[str]]:
+    """{grade: [subject keys]} → {grade: [drawn keys, sorted]}. `ratios`: decimals, or the decimal strings a
+    plan records them as (exact, unlike floats)."""
     drawn = {}
     for grade in sorted(population):
         keys = sorted(set(population[grade]))

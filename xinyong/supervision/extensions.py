@@ -1,4 +1,4 @@
-"""What this slice adds to an embedded check (R12, R18, R27), through `checks.services.ANSWER_EXTENSIONS`:
+"""What this slice adds to an embedded check (R12, R18, R27), through `checks.services.extensions.ANSWER_EXTENSIONS`:
 the measures of the subject's grade (from the measure catalog: A → fewer inspections and a green
 channel, D → strict supervision, each only in the business matters the catalog gives it) and the
 industry measures associations applied (`type: "industry"`). Measures are shaped like the engine's;

@@ -227,12 +227,12 @@ def test_a_measure_with_a_percent_sign_in_its_text_is_answered_as_it_is(api, wor
 @pytest.fixture
 def batch_writer(monkeypatch, settings):
     """The batch writer as in production (answers before storing), its thread left out: tests flush."""
-    from xinyong.checks import services
+    from xinyong.checks.services import storage
     from xinyong.checks.writer import CheckWriter
 
     settings.XINYONG_CHECK_WRITE_DELAY_MS = 60_000
-    writer = CheckWriter(services._store_batches, services._set_aside_batch, max_pending=1, max_backlog=2)
-    monkeypatch.setattr(services, "BATCH_WRITER", writer)
+    writer = CheckWriter(storage.store_batches, storage.set_aside_batch, max_pending=1, max_backlog=2)
+    monkeypatch.setattr(storage, "BATCH_WRITER", writer)
     monkeypatch.setattr(writer, "_ensure_thread", lambda delay_ms: None)
     return writer
 
@@ -291,15 +291,15 @@ def test_a_batch_follows_entries_changed_after_it_first_read_them(api, world, ma
 
 
 def test_a_batch_the_database_refuses_is_kept_with_its_answers(api, world, batch_writer, settings, tmp_path):
-    from xinyong.checks import services
+    from xinyong.checks.services import storage
 
     settings.DATA_DIR = tmp_path
     [answer] = batch(api, world["finance"], [COMPANY])
     batch(api, world["finance"], [uscc(777)])
-    taken = batch_writer._pending[0][0].number
-    batch_writer._pending[1][0].number = taken  # the second batch's number taken by the first
+    taken = batch_writer._pending[0].record.number
+    batch_writer._pending[1].record.number = taken  # the second batch's number taken by the first
     assert batch_writer.flush() == 1 and CheckBatch.objects.get().number == taken
-    [kept] = (tmp_path / services.UNSTORED_FILE).read_text(encoding="utf-8").splitlines()
+    [kept] = (tmp_path / storage.UNSTORED_FILE).read_text(encoding="utf-8").splitlines()
     kept = orjson.loads(kept)
     assert kept["number"] == taken and kept["content"]["matter"] == PROCUREMENT
     assert kept["content"]["answers"][0]["subject"]["code"] == uscc(777)

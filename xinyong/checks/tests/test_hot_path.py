@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError
 from django.test import override_settings
 
-from xinyong.checks import engine, services
+from xinyong.checks import engine
 from xinyong.checks.directory import (
     ID_SHAPED_ORGANISATION,
     ORGANISATION,
@@ -20,6 +20,7 @@ from xinyong.checks.directory import (
     subject_json,
 )
 from xinyong.checks.models import Check
+from xinyong.checks.services import storage
 from xinyong.checks.writer import MAX_BACKLOG, CheckWriter
 from xinyong.core import clock
 from xinyong.testing.checks import COMPANY, TODAY, check, enter
@@ -159,8 +160,8 @@ def test_a_person_is_answered_with_the_masked_number(api, world):
 
 @override_settings(XINYONG_CHECK_WRITE_DELAY_MS=60_000)
 def test_a_deferred_check_is_stored_by_the_next_flush_and_found_by_its_own_process(api, world, monkeypatch):
-    writer = CheckWriter(services._store_checks, services._set_aside_check)
-    monkeypatch.setattr(services, "WRITER", writer)
+    writer = CheckWriter(storage.store_checks, storage.set_aside_check)
+    monkeypatch.setattr(storage, "WRITER", writer)
     monkeypatch.setattr(writer, "_ensure_thread", lambda delay_ms: None)  # this test flushes by itself
     enter(api, world["court"])
     answer = check(api, world["finance"]).json()
@@ -212,16 +213,16 @@ def test_a_check_number_taken_twice_is_kept_aside_and_the_process_goes_on(api, w
     # The database refuses the second row (unique number): it is kept in a file, the first is stored, and
     # reading checks, which writes the queue first, goes on working.
     settings.XINYONG_CHECK_WRITE_DELAY_MS, settings.DATA_DIR = 60_000, tmp_path
-    writer = CheckWriter(services._store_checks, services._set_aside_check)
-    monkeypatch.setattr(services, "WRITER", writer)
+    writer = CheckWriter(storage.store_checks, storage.set_aside_check)
+    monkeypatch.setattr(storage, "WRITER", writer)
     monkeypatch.setattr(writer, "_ensure_thread", lambda delay_ms: None)
     enter(api, world["court"])
     first = check(api, world["finance"]).json()
     check(api, world["finance"])
-    writer._pending[1] = (first["check_id"], *writer._pending[1][1:])
+    writer._pending[1] = writer._pending[1]._replace(number=first["check_id"])
     assert api.get(f"/checks/{first['check_id']}", token=world["finance"]).json()["genuine"] is True
     assert writer.pending() == 0 and Check.objects.count() == 1
-    [kept] = (tmp_path / services.UNSTORED_FILE).read_text(encoding="utf-8").splitlines()
+    [kept] = (tmp_path / storage.UNSTORED_FILE).read_text(encoding="utf-8").splitlines()
     kept = json.loads(kept)
     assert kept["number"] == first["check_id"] and kept["content"]["answer"]["result"] == "restricted"
     assert kept["content"]["checked_by"] and "refused" in kept

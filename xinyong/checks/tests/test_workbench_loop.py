@@ -10,10 +10,10 @@ import pytest
 
 from xinyong.accounts.models import User
 from xinyong.audit.services import Actor
-from xinyong.checks import services
 from xinyong.checks.batch_files import answers_xlsx, codes_in_file
-from xinyong.checks.feedback import MeasureFeedback, feedback_state, give_all
 from xinyong.checks.models import Feedback
+from xinyong.checks.services import answering, batch
+from xinyong.checks.services.feedback import MeasureFeedback, feedback_state, give_all
 from xinyong.core import clock
 from xinyong.core.errors import InvalidInput
 from xinyong.lists.services import EntryInput, create_entry
@@ -47,7 +47,7 @@ def finance(world):
 
 
 def check(user, code=COMPANY, matter="financial_subsidy"):
-    return services.check(actor=Actor.of(user), department=user.department, subject_code=code, matter=matter)
+    return answering.check(actor=Actor.of(user), department=user.department, subject_code=code, matter=matter)
 
 
 def test_feedback_on_every_measure_at_once_names_each_missing_reason_and_stores_nothing(listed, finance):
@@ -97,7 +97,7 @@ def test_codes_come_from_the_code_column_or_a_file_without_header(tmp_path):
         codes_in_file(write_csv(tmp_path, "统一社会信用代码\n"), "codes.csv")
     with pytest.raises(InvalidInput, match="仅支持"):
         codes_in_file(write_csv(tmp_path, COMPANY), "codes.pdf")
-    many = write_csv(tmp_path, "\n".join([COMPANY] * (services.MAX_BATCH + 1)))
+    many = write_csv(tmp_path, "\n".join([COMPANY] * (batch.MAX_BATCH + 1)))
     with pytest.raises(InvalidInput, match="一次最多核查"):
         codes_in_file(many, "codes.csv")
 
@@ -105,7 +105,7 @@ def test_codes_come_from_the_code_column_or_a_file_without_header(tmp_path):
 def test_batch_answers_sheet_is_in_the_files_order_with_bad_codes_named(listed, finance):
     typo = COMPANY[:-1] + ("0" if COMPANY[-1] != "0" else "1")  # wrong check character
     codes = [uscc(7), COMPANY, "91360404MA12345", REP, typo]
-    answers = services.check_batch(
+    answers = batch.check_batch(
         actor=Actor.of(finance), department=finance.department, subject_codes=codes, matter="government_procurement"
     )
     sheet = openpyxl.load_workbook(io.BytesIO(answers_xlsx(codes, answers, "政府采购"))).active

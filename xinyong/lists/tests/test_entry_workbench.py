@@ -8,8 +8,8 @@ import pytest
 from xinyong.accounts.models import User
 from xinyong.audit.models import AuditEvent
 from xinyong.audit.services import Actor
-from xinyong.checks import services as checks
-from xinyong.checks.feedback import MeasureFeedback, give_all
+from xinyong.checks.services import answering as checks
+from xinyong.checks.services.feedback import MeasureFeedback, give_all
 from xinyong.checks.tests.conftest import COMPANY, REP
 from xinyong.core import clock
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound

@@ -137,9 +137,9 @@ def recompute_grades(request, payload: RecomputeIn):
 )
 def get_grade(request, code: str):
     subject = subject_for(code)
-    if not grading.graded(subject):
-        raise InvalidInput("自然人不参与公共信用综合评价", code="not_graded")
     current = grading.refresh(subject, trigger="read", actor=request.actor)
+    if current is None:  # a person: refresh grades organisations only
+        raise InvalidInput("自然人不参与公共信用综合评价", code="not_graded")
     history = Evaluation.objects.filter(subject=subject).order_by("-computed_at", "-id")[:20]
     return {
         "subject": {"code": subject.public_code, "name": subject.name},

@@ -4,6 +4,7 @@ authorised sharing (R26; 000 §17, 004 四(三)): a subject authorises a financi
 or association to read its non-public records — every such read, and every refusal, is audited."""
 
 import datetime as dt
+from typing import NoReturn
 
 from django.db import transaction
 from django.db.models import Q
@@ -16,7 +17,7 @@ from xinyong.audit.services import record as audit
 from xinyong.catalog.models import Category, Disclosure
 from xinyong.core import clock, parameters
 from xinyong.core.dates import add_months
-from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from xinyong.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from xinyong.core.identifiers import identify
 from xinyong.core.lengths import within
 from xinyong.core.masking import mask_id_number
@@ -331,7 +332,7 @@ def authorised_read(*, actor: Actor, user: User, code: str) -> dict:
     today = clock.today()
     grantee = user.department
 
-    def refuse(reason: str, error):
+    def refuse(reason: str, error: DomainError) -> NoReturn:
         audit(
             actor=actor,
             action="authorised.read",

@@ -29,6 +29,7 @@ from .common import (
     SEED_DOCUMENT,
     acting_department,
     assign_number,
+    number_of,
     record_fields,
     require_department,
     subject_for,
@@ -36,7 +37,7 @@ from .common import (
 
 COMMITMENT_CATEGORY = "credit_commitment"
 BREACH_CATEGORY = "commitment_breach"
-FULFILMENT = {
+FULFILMENT: dict[str, str] = {
     Commitment.Status.PENDING: "履约中",
     Commitment.Status.FULFILLED: "已践诺",
     Commitment.Status.BROKEN: "未践诺",
@@ -107,7 +108,7 @@ def _ingest(commitment: Commitment, *, actor: Actor, channel: str, remarks: str 
         category_code=COMMITMENT_CATEGORY,
         fields=record_fields(
             commitment.subject,
-            number=commitment.number,
+            number=number_of(commitment),
             on=commitment.made_at.date(),
             content=_content(commitment),
             authority=commitment.department.name,
@@ -143,7 +144,7 @@ def make_commitment(
         raise InvalidInput(f"承诺类型“{kind}”无效，可选：{'、'.join(CommitmentKind.values)}", code="invalid_kind")
     if template and template.kind != kind:
         raise InvalidInput(f"模板“{template.name}”是{template.get_kind_display()}", code="kind_mismatch")
-    matter = matter or (template.matter.code if template and template.matter_id else "")
+    matter = matter or (template.matter.code if template and template.matter else "")
     if matter and not BusinessMatter.objects.filter(code=matter).exists():
         raise InvalidInput(f"业务事项“{matter}”不存在，见 GET /matters", code="unknown_matter")
     text = (text or (template.text if template else "")).strip()
@@ -282,13 +283,16 @@ def close_due(*, today: dt.date) -> dict:
     )
     counts = {"broken": 0, "fulfilled": 0}
     for commitment in due.order_by("id"):
+        due_on = commitment.due_on
+        if due_on is None:
+            continue  # the query reads only commitments with a deadline; this tells the type checker
         with transaction.atomic():
             if commitment.kind in BROKEN_AT_DEADLINE:
                 _resolve(
                     commitment,
                     status=Commitment.Status.BROKEN,
                     actor=actor,
-                    note=f"未在{commitment.due_on.isoformat()}前补齐容缺材料（{commitment.missing_materials}）",
+                    note=f"未在{due_on.isoformat()}前补齐容缺材料（{commitment.missing_materials}）",
                     channel=Channel.SYSTEM,
                     breach_kind=BREACH_KINDS["overdue"],
                 )
@@ -298,7 +302,7 @@ def close_due(*, today: dt.date) -> dict:
                     commitment,
                     status=Commitment.Status.FULFILLED,
                     actor=actor,
-                    note=f"核查期至{commitment.due_on.isoformat()}届满，未发现违诺",
+                    note=f"核查期至{due_on.isoformat()}届满，未发现违诺",
                     channel=Channel.SYSTEM,
                 )
                 counts["fulfilled"] += 1
@@ -329,8 +333,9 @@ def committing_subject(user: User, code: str | None) -> Subject:
         if not code:
             raise InvalidInput("请指定承诺主体（subject）", code="subject_required")
         return subject_for(code)
-    if user.subject_id is None:
+    own = user.subject
+    if own is None:
         raise Forbidden("该账号未绑定信用主体", code="no_subject")
-    if code and subject_for(code).pk != user.subject_id:
+    if code and subject_for(code).pk != own.pk:
         raise Forbidden("只能以本主体名义作出承诺", code="not_own_subject")
-    return user.subject
+    return own

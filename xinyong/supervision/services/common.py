@@ -59,9 +59,17 @@ def number_for(obj, prefix: str, on: dt.date) -> str:
     return f"{prefix}-{on:%Y}-{obj.pk:06d}"
 
 
-def assign_number(obj, prefix: str, on: dt.date) -> None:
-    obj.number = number_for(obj, prefix, on)
+def number_of(obj) -> str:
+    """The readable number of a stored row: assigned right after its id, so a stored row has one."""
+    if not obj.number:
+        raise ValueError(f"{type(obj).__name__} {obj.pk} has no number yet")
+    return obj.number
+
+
+def assign_number(obj, prefix: str, on: dt.date) -> str:
+    obj.number = number = number_for(obj, prefix, on)
     obj.save(update_fields=["number"])
+    return number
 
 
 def acting_department(user: User) -> Department:

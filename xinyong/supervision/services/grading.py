@@ -6,6 +6,7 @@ import contextvars
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min, Q
@@ -35,7 +36,7 @@ def load_model() -> scoring.Model:
             code=i.code,
             name=i.name,
             source=i.source,
-            category=i.category.code if i.category_id else "",
+            category=i.category.code if i.category else "",
             match_field=i.match_field,
             match_values=tuple(str(v) for v in i.match_values or ()),
             list_kind=i.list_kind,
@@ -64,8 +65,9 @@ def _record_items(subject_ids: list[int], model: scoring.Model, today: dt.date) 
         status=Record.Status.ACTIVE,
         category__code__in={r.category for r in rules},
     ).filter(Q(publication_ends_on__isnull=True) | Q(publication_ends_on__gte=today))
-    if all(r.window_months is not None for r in rules):
-        since = add_months(today, -max(r.window_months for r in rules))
+    windows = [r.window_months for r in rules if r.window_months is not None]
+    if len(windows) == len(rules):
+        since = add_months(today, -max(windows))
         records = records.filter(Q(decision_date__gte=since) | Q(decision_date__isnull=True))
     # Plain rows, not model instances: the daily job reads millions of them after a bulk load.
     rows = records.order_by("id").values_list(
@@ -165,7 +167,7 @@ class Stored:
     changed: bool
 
 
-def _unchanged(current: Evaluation | None, result: scoring.Result, model: scoring.Model) -> bool:
+def _unchanged(current: Evaluation | None, result: scoring.Result, model: scoring.Model) -> TypeGuard[Evaluation]:
     return (
         current is not None
         and current.score == result.score
@@ -204,7 +206,8 @@ def _store(
 ) -> list[Stored]:
     """Write the results of (subject, result, current evaluation): a new row where the result changed,
     only the recompute day where just that moved. A few statements for the whole plan."""
-    stored, moved = [], []
+    stored: list[Stored] = []
+    moved: list[Evaluation] = []
     for subject_id, result, current in plan:
         if not _unchanged(current, result, model):
             stored.append(Stored(_new_evaluation(subject_id, result, model, current, trigger, now), current, True))
@@ -309,7 +312,8 @@ def recompute(subject_ids: Iterable[int], *, trigger: str, actor: Actor = SYSTEM
     """Recompute many subjects in chunks (grade --all, the daily job); one audit event for the run."""
     model = load_model()
     ids = sorted(set(subject_ids))
-    counts = {"evaluated": 0, "changed": 0, "grades": {}}
+    evaluated = changed = 0
+    grades: dict[str, int] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = list(
             Subject.objects.filter(pk__in=ids[start : start + CHUNK])
@@ -319,10 +323,11 @@ def recompute(subject_ids: Iterable[int], *, trigger: str, actor: Actor = SYSTEM
         stored = _recompute_chunk(chunk, model, trigger=trigger)
         _after_change(stored)
         for one in stored:
-            counts["evaluated"] += 1
-            counts["changed"] += int(one.changed)
-            counts["grades"][one.evaluation.grade] = counts["grades"].get(one.evaluation.grade, 0) + 1
-    if counts["changed"]:
+            evaluated += 1
+            changed += int(one.changed)
+            grades[one.evaluation.grade] = grades.get(one.evaluation.grade, 0) + 1
+    counts = {"evaluated": evaluated, "changed": changed, "grades": grades}
+    if changed:
         audit(actor=actor, action="evaluation.recompute", object_type="evaluation", object_id=trigger, after=counts)
     return counts
 

@@ -163,7 +163,7 @@ def create_plan(
         population.setdefault(grades[subject.pk], []).append(subject.key)
     ratios = {lv.code: str(lv.inspection_ratio) for lv in GradeLevel.objects.all()}
     roster = list(Inspector.objects.filter(department=department, is_active=True).values_list("code", flat=True))
-    drawn = draw.select(population, {g: r for g, r in ratios.items()}, seed)
+    drawn = draw.select(population, ratios, seed)
     plan = InspectionPlan.objects.create(
         department=department,
         name=name.strip(),
@@ -233,7 +233,7 @@ def verify(plan: InspectionPlan) -> dict:
     """Re-run the draw from what the plan recorded; say whether subjects and inspectors match."""
     drawn = draw.select(plan.population, plan.ratios, plan.seed)
     tasks = list(plan.tasks.select_related("subject"))
-    recorded = {}
+    recorded: dict[str, list[str]] = {}
     for task in tasks:
         recorded.setdefault(task.grade, []).append(task.subject.key)
     subjects_match = {g: sorted(keys) for g, keys in drawn.items() if keys} == {

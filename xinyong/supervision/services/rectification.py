@@ -187,14 +187,14 @@ def hold_interview(
         created_by=actor.name,
         created_at=clock.now(),
     )
-    assign_number(interview, "XYYT", today)
+    number = assign_number(interview, "XYYT", today)
     stored = ingest_record(
         actor=actor,
         provider=department,
         category_code="interview",
         fields=record_fields(
             subject,
-            number=interview.number,
+            number=number,
             on=held_on,
             content=f"【{interview.get_kind_display()}】{interview.content}"
             + (f"（被约谈人：{interview.interviewees}）" if interview.interviewees else ""),

@@ -20,7 +20,7 @@ from xinyong.lists.services import EntryInput, create_entry, get_list_type
 from xinyong.subjects.models import Subject
 
 from ..models import Evaluation, RectificationOrder, WatchReferral
-from .common import SEED_DOCUMENT, number_for, subject_code
+from .common import SEED_DOCUMENT, acting_department, number_for, number_of, subject_code
 
 WATCH_LIST = "watch_key_attention"
 BASIS = f"{SEED_DOCUMENT}（八）建立重点关注对象名单制度、（九）督促失信市场主体限期整改"
@@ -70,13 +70,12 @@ def _create_many(source: str, referrals: list[WatchReferral]) -> list[WatchRefer
 
 def _cited(referral: WatchReferral) -> tuple[int, ...]:
     """The records the referral rests on: those that lowered the grade, or the rectification's."""
-    if referral.order_id:
+    if referral.order is not None:
         order = referral.order
         return tuple(pk for pk in (order.record_id, order.basis_record_id) if pk)
-    if referral.evaluation_id:
-        return tuple(
-            c["id"] for c in referral.evaluation.contributions if c["source"] == "record" and Decimal(c["applied"]) < 0
-        )
+    if referral.evaluation is not None:
+        contributions = referral.evaluation.contributions
+        return tuple(c["id"] for c in contributions if c["source"] == "record" and Decimal(c["applied"]) < 0)
     return ()
 
 
@@ -87,7 +86,7 @@ def list_referral(referral: WatchReferral, *, actor: Actor, user: User, note: st
         data=EntryInput(
             list_type=WATCH_LIST,
             subject=subject_code(referral.subject),
-            document_number=referral.number,
+            document_number=number_of(referral),
             basis=BASIS,
             decided_on=clock.today(),
             reason=referral.reason,
@@ -110,7 +109,7 @@ def list_referral(referral: WatchReferral, *, actor: Actor, user: User, note: st
 
 def _list_as_system(referral: WatchReferral) -> WatchReferral:
     user = system_user(get_list_type(WATCH_LIST))
-    actor = Actor(name=user.username, department=user.department.code, channel="system")
+    actor = Actor(name=user.username, department=acting_department(user).code, channel="system")
     return list_referral(referral, actor=actor, user=user, note="系统按规则自动列入")
 
 

@@ -10,7 +10,7 @@ from django.core.management.commands.check import Command as SystemCheckCommand
 
 from xinyong.accounts.models import Department
 from xinyong.audit.services import Actor
-from xinyong.checks import services
+from xinyong.checks.services import answering, storage
 from xinyong.core.errors import DomainError
 
 FORCE = {"mandatory": "强制", "recommended": "推荐"}
@@ -43,7 +43,7 @@ class Command(SystemCheckCommand):
         if department is None:
             raise CommandError(f"部门“{options['department']}”不存在")
         try:
-            answer = services.check(
+            answer = answering.check(
                 actor=Actor(name="cli", department=department.code, channel="cli"),
                 department=department,
                 subject_code=code,
@@ -51,7 +51,7 @@ class Command(SystemCheckCommand):
             )
         except DomainError as error:
             raise CommandError(error.message) from error
-        services.WRITER.flush()  # stored before it is shown, as an implementer's record of what was answered
+        storage.WRITER.flush()  # stored before it is shown, as an implementer's record of what was answered
         if options["as_json"]:
             self.stdout.write(json.dumps(answer, ensure_ascii=False, indent=1))
         else:

@@ -1,0 +1,48 @@
+"""What makes a stored answer provable (R12: the platform's answer of the day, architecture §4): its
+canonical JSON, its keyed digest, and the numbers of checks and batches."""
+
+import datetime as dt
+import hmac
+import random
+import re
+
+import orjson
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+
+CANONICAL = DjangoJSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+# A batch number (64 random bits: batches are thousands a day, not millions) and, for answer n of the
+# batch, the batch number followed by n in four digits (a batch holds at most 10,000 answers).
+BATCH_ITEM = re.compile(r"(?P<batch>HB\d{8}[0-9A-F]{16})(?P<position>\d{4})")
+
+
+def payload(answer: dict) -> str:
+    """The answer as canonical JSON: what the digest covers, and (parsed by the database) what is stored."""
+    return CANONICAL.encode(answer)
+
+
+def digest(signed: str | bytes) -> str:
+    data = signed.encode() if isinstance(signed, str) else signed
+    return hmac.digest(settings.SECRET_KEY.encode(), data, "sha256").hex()
+
+
+def to_json(value) -> bytes:
+    """JSON of what other slices add to answers (dates and decimals as the canonical encoder writes them)."""
+    return orjson.dumps(value, default=CANONICAL.default)
+
+
+def _random_number(prefix: str, now: dt.datetime, bits: int) -> str:
+    # From `random` (reseeded in every forked worker), not `secrets`: a number is no credential (reading a
+    # check needs the implementer's own token) and the kernel's generator costs up to 80 µs a call on
+    # these machines.
+    return f"{prefix}{now:%Y%m%d}{random.getrandbits(bits):0{bits // 4}X}"
+
+
+def check_number(now: dt.datetime) -> str:
+    # 80 random bits: unique among billions of checks a day without asking the database.
+    return _random_number("HC", now, 80)
+
+
+def batch_number(now: dt.datetime) -> str:
+    return _random_number("HB", now, 64)
