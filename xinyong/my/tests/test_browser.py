@@ -118,8 +118,9 @@ def test_a_company_registers_objects_repairs_and_sees_who_queried_it(site, brows
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(url + "/my/")
+    page.get_by_text(re.compile(r"正在实施的措施 \d+ 项")).click()  # a long list starts folded
     main = page.locator("main").inner_text()
-    assert "失信被执行人" in main and "正在实施的措施" in main and "依据：" in main and PENALTY in main
+    assert "失信被执行人" in main and "限制失信被执行人参与招标投标" in main and "依据：" in main and PENALTY in main
     _looked_at(page, "02-my-home")
 
     # 提出异议 on the court's listing, with a PDF: the measures are suspended at once.
