@@ -20,6 +20,9 @@ step() { echo; echo "==> $*"; }
 step "ruff"
 ruff check . && ruff format --check . || status=1
 
+step "lint-imports (the layers: an app imports only the apps below it)"
+lint-imports --no-cache || status=1
+
 step "makemigrations --check"
 XINYONG_DATABASE_URL="" xinyong makemigrations --check --dry-run || status=1
 

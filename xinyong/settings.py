@@ -51,7 +51,7 @@ if os.environ.get("XINYONG_TESTING"):
     ALLOWED_HOSTS.append("testserver")
 
 INSTALLED_APPS = [
-    "xinyong.core.admin_apps.XinyongAdminConfig",  # django.contrib.admin with the project's site
+    "xinyong.admin_apps.XinyongAdminConfig",  # django.contrib.admin with the project's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_tasks",
-    "xinyong.core.admin_apps.TasksConfig",  # django_tasks_db
+    "xinyong.admin_apps.TasksConfig",  # django_tasks_db
     "xinyong.core",
     "xinyong.accounts",
     "xinyong.audit",
@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "xinyong.integrity",
     "xinyong.federation",
     "xinyong.stats",
+    "xinyong.demo",  # the `demo` command and its data
     "xinyong.portal",
     "xinyong.desk",
     "xinyong.my",

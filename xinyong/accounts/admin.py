@@ -3,9 +3,9 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 
+from xinyong.audit.admin_base import AuditedAdmin
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
-from xinyong.core.admin_base import AuditedAdmin
 
 from .models import ApiToken, Department, Role, User
 

@@ -10,10 +10,8 @@ Failures are counted three ways, so that throttling cannot be turned against the
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.dispatch import receiver
 
 from xinyong.core.limits import client_ip
 
@@ -59,8 +57,8 @@ class ThrottledModelBackend(ModelBackend):
         return Permission.objects.filter(roles__users=user_obj)
 
 
-@receiver(user_login_failed)
-def _count_failure(sender, credentials, request=None, **kwargs):
+def count_failure(sender, credentials, request=None, **kwargs):
+    """Receiver of `user_login_failed` (connected in `AccountsConfig.ready()`)."""
     for key, _ in _counters(credentials.get("username", ""), request):
         cache.add(key, 0, LOCK_SECONDS)
         try:

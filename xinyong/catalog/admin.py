@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 
+from xinyong.audit.admin_base import audit_history
 from xinyong.audit.services import Actor
-from xinyong.core.admin_base import audit_history
 from xinyong.core.errors import InvalidInput
 
 from . import services

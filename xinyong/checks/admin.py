@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from xinyong.core.admin_base import ReadOnlyAdmin
+from xinyong.audit.admin_base import ReadOnlyAdmin
 
 from .models import CheckBatch
 

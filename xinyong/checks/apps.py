@@ -10,15 +10,24 @@ class ChecksConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from xinyong.lists.models import ListType
+        from xinyong.lists.public import LIST_TYPE_MEASURES
+        from xinyong.lists.selectors import ENTRY_LOOP
+        from xinyong.lists.services import ENTRY_CHANGES
         from xinyong.measures.models import Measure, MeasureBasis
         from xinyong.notices.services import ENTRY_RECIPIENTS
         from xinyong.subjects.models import Subject
 
-        from .engine import note_catalog_change, note_subject_changes
-        from .selectors import push_recipients
+        from .engine import note_catalog_change, note_entry_changes, note_subject_changes
+        from .selectors import entry_feedback, entry_loop, push_recipients
 
+        # Notices and lists sit below checks: they reach its recipients, snapshot and loop through these.
         if push_recipients not in ENTRY_RECIPIENTS:
             ENTRY_RECIPIENTS.append(push_recipients)
+        if note_entry_changes not in ENTRY_CHANGES:
+            ENTRY_CHANGES.append(note_entry_changes)
+        if snapshot_measures not in LIST_TYPE_MEASURES:
+            LIST_TYPE_MEASURES.append(snapshot_measures)
+        ENTRY_LOOP.told, ENTRY_LOOP.feedback = entry_loop, entry_feedback
 
         def catalog_changed(sender, **kwargs):
             # The credit office edited the measure catalog (admin): every process reloads it.
@@ -42,3 +51,10 @@ class ChecksConfig(AppConfig):
                 note_subject_changes([instance.pk])
 
         post_save.connect(subject_saved, sender=Subject, weak=False, dispatch_uid="snapshot-subject-save")
+
+
+def snapshot_measures(list_type: str) -> list:
+    """The measures of a list type in this process's check snapshot (what a check would answer)."""
+    from .engine import SNAPSHOT
+
+    return SNAPSHOT.current().measures_of(list_type)

@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from . import lookups  # noqa: F401  (registers `__among`)
+        from . import calendar, lookups  # noqa: F401  (lookups registers `__among`)
+
+        calendar.connect()  # the in-process calendar cache is dropped when its rows change

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 from django.db import connections, transaction
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from .errors import DomainError, InvalidInput
 from .models import CalendarDay, CalendarYear
@@ -214,10 +213,6 @@ def _forget_rolled_back_changes() -> None:
             clear_cache()
 
 
-@receiver(post_save, sender=CalendarYear, dispatch_uid="core.calendar.year_saved")
-@receiver(post_delete, sender=CalendarYear, dispatch_uid="core.calendar.year_deleted")
-@receiver(post_save, sender=CalendarDay, dispatch_uid="core.calendar.day_saved")
-@receiver(post_delete, sender=CalendarDay, dispatch_uid="core.calendar.day_deleted")
 def _calendar_changed(sender, using=None, **kwargs) -> None:
     clear_cache()
     using = using or "default"
@@ -238,3 +233,10 @@ def _calendar_changed(sender, using=None, **kwargs) -> None:
     change.marker = marker
     _open_changes.append(change)
     transaction.on_commit(marker, using=using)
+
+
+def connect() -> None:
+    """Drop the cache when calendar rows change (called from `CoreConfig.ready()`)."""
+    for model, name in ((CalendarYear, "year"), (CalendarDay, "day")):
+        post_save.connect(_calendar_changed, sender=model, dispatch_uid=f"core.calendar.{name}_saved")
+        post_delete.connect(_calendar_changed, sender=model, dispatch_uid=f"core.calendar.{name}_deleted")

@@ -112,7 +112,3 @@ class Parameter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}：{self.value.normalize()}{self.unit}"
-
-
-# Connects the receivers that drop the in-process calendar cache when these rows change.
-from . import calendar as _calendar  # noqa: E402,F401

@@ -12,7 +12,7 @@ from xinyong.accounts.models import Role
 from xinyong.core.errors import DomainError
 from xinyong.lists import selectors, services
 from xinyong.lists.models import PERSON_ROLES
-from xinyong.lists.preview import preview_entry
+from xinyong.measures.preview import preview_entry
 
 from .access import desk_page
 from .entry_forms import EndForm, EntryForm, ExitForm, RosterForm

@@ -18,12 +18,13 @@ from xinyong.accounts.services import get_department
 from xinyong.checks import selectors as checks
 from xinyong.core import clock
 from xinyong.core.pagination import PageOutOfRange, page_number, pager, paginate
+from xinyong.lists.selectors import visible_entry_ids
 from xinyong.notices import selectors as notices
 from xinyong.notices import services as notice_services
 from xinyong.stats import selectors as stats
 from xinyong.stats.api import READERS as STATISTICS_READERS
 
-from . import todo
+from . import entries, todo
 from .access import desk_page, not_found
 from .forms import STATE_NAMES, CloseTask, IssueToken, Period, TaskFilter
 from .pages import render_page
@@ -39,12 +40,21 @@ def _page(request, queryset):
     return page.items, pager(request, page, number, size=PAGE_SIZE, max_page=MAX_PAGE)
 
 
+def _entry_links(user, tasks) -> set[int]:
+    """The ids of the tasks' entries whose pages this user may open: most tasks are about another
+    department's entry, and a link to a refusal helps no one."""
+    if not user.has_role(*entries.READ):
+        return set()
+    return visible_entry_ids(user, (t.entry_id for t in tasks if t.entry_id))
+
+
 @desk_page()
 def home(request):
     """待办: the department's open tasks and the feedback its checks await, oldest due first."""
     user = request.user
     items, total = todo.for_department(user.department, clock.today()) if user.department_id else ([], 0)
-    return render_page(request, "desk/home.html", {"items": items, "total": total})
+    links = _entry_links(user, [item.task for item in items if item.task])
+    return render_page(request, "desk/home.html", {"items": items, "total": total, "entry_links": links})
 
 
 @desk_page(TASK_READERS)
@@ -63,6 +73,7 @@ def tasks(request):
         for s, name in STATE_NAMES.items()
     ]
     context = {"tasks": items, "pager": page, "filters": filters, "state": state, "action": action, "tabs": tabs}
+    context["entry_links"] = _entry_links(request.user, items)
     return render_page(request, "desk/tasks.html", {**context, "close_form": CloseTask()})
 
 
@@ -149,4 +160,5 @@ def statistics_rows(request, department: str, kind: str):
     except PageOutOfRange:
         return not_found(request, f"最多浏览前 {MAX_PAGE} 页，请缩短统计期间。")
     context = {"department": found, "kind": kind, "title": stats.LOOP_ROWS[kind], "items": items, "pager": page}
+    context["entry_links"] = _entry_links(request.user, items) if kind != "feedback" else set()
     return render_page(request, "desk/statistics_rows.html", {**context, "start": start, "end": end, "form": form})

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.db import transaction
 
+from xinyong.audit.admin_base import AuditedAdmin
 from xinyong.audit.services import Actor
-from xinyong.core.admin_base import AuditedAdmin
 from xinyong.core.errors import DomainError
 from xinyong.measures.admin import AuditedCatalogAdmin
 

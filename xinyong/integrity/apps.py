@@ -11,9 +11,10 @@ class IntegrityConfig(AppConfig):
 
         from xinyong.checks.services.extensions import ANSWER_REQUIREMENTS, Extension
         from xinyong.notices.services import ENTRY_NOTICES
+        from xinyong.supervision.services.commitments import BREACH_NOTICES
 
         from .models import ReportRequirement
-        from .public_sector import entry_notices
+        from .public_sector import entry_notices, notify
         from .services import forget_requirements, requirement_concerns, third_party_report_requirement
 
         requirement = Extension(concerns=requirement_concerns, answer=third_party_report_requirement)
@@ -21,5 +22,7 @@ class IntegrityConfig(AppConfig):
             ANSWER_REQUIREMENTS.append(requirement)
         if entry_notices not in ENTRY_NOTICES:
             ENTRY_NOTICES.append(entry_notices)
+        if notify not in BREACH_NOTICES:
+            BREACH_NOTICES.append(notify)
         post_save.connect(forget_requirements, sender=ReportRequirement, dispatch_uid="integrity-req-save")
         post_delete.connect(forget_requirements, sender=ReportRequirement, dispatch_uid="integrity-req-delete")

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html_join
 
-from xinyong.measures.admin import AuditedCatalogAdmin
+from xinyong.audit.admin_base import AuditedAdmin
 
 from .models import EXIT_CONDITIONS, PERSON_ROLES, ListType
 
@@ -50,7 +50,7 @@ class ListTypeForm(forms.ModelForm):
 
 
 @admin.register(ListType)
-class ListTypeAdmin(AuditedCatalogAdmin):
+class ListTypeAdmin(AuditedAdmin):
     audit_type = "list_type"
     form = ListTypeForm
     list_display = [

@@ -8,7 +8,6 @@ from pydantic import Field
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
 from xinyong.accounts.roles import ENTRY_ENDERS, ENTRY_READERS
-from xinyong.checks.selectors import entry_loop
 from xinyong.core import clock
 from xinyong.core.pagination import paginate
 from xinyong.core.responses import Page, errors
@@ -17,6 +16,7 @@ from . import services
 from .models import ListEntry
 from .public import clean_members, clean_publication
 from .schemas import CleanListOut, EntryDetailOut, EntryOut
+from .selectors import ENTRY_LOOP
 
 router = Router(tags=["红黑名单"])
 
@@ -135,7 +135,7 @@ def get_entry(request, entry_id: int):
         }
         for e in entry.events.all()
     ]
-    body["loop"] = entry_loop([entry.pk, *(d["id"] for d in body["derived"])], clock.today())
+    body["loop"] = ENTRY_LOOP.told([entry.pk, *(d["id"] for d in body["derived"])], clock.today())
     return body
 
 

@@ -2,12 +2,13 @@
 for supervision only, 002 §8, and stay internal)."""
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
-from xinyong.checks import engine
 from xinyong.core import clock
 from xinyong.core.dates import add_months
 from xinyong.core.errors import InvalidInput, NotFound
@@ -16,6 +17,10 @@ from xinyong.subjects.models import Subject
 from .models import CleanRecordPublication, ListEntry
 
 PUBLIC_KINDS = ("red", "black")
+# The measures entries of a list type carry, as checks apply them: each callable gets a list type's code
+# and returns measures (with code, name, kind, force, type, legal_basis, matters, target). `checks`, which
+# sits above this app, registers its snapshot's reader from `AppConfig.ready()`.
+LIST_TYPE_MEASURES: list[Callable[[str], Iterable[Any]]] = []
 
 
 def public_entries(on: dt.date):
@@ -84,7 +89,8 @@ def entry_measures(entry: ListEntry, suspended: bool) -> list[dict]:
             "matters": sorted(m.matters),
             "suspended": suspended,
         }
-        for m in engine.SNAPSHOT.current().measures_of(entry.list_type.code)
+        for measures_of in LIST_TYPE_MEASURES
+        for m in measures_of(entry.list_type.code)
         if m.target in (("person", "both") if person else ("organisation", "both"))
     ]
 

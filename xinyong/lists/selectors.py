@@ -1,12 +1,13 @@
 """Reading list types and list entries (R6–R11)."""
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count
 
 from xinyong.accounts.selectors import oversees, rows_visible_to
-from xinyong.checks.selectors import entry_feedback, entry_loop
 from xinyong.core import clock
 from xinyong.core.errors import NotFound
 from xinyong.subjects.selectors import get_by_code
@@ -55,6 +56,12 @@ def visible_entries(user):
     return rows_visible_to(entries, user, department_field="initiator")
 
 
+def visible_entry_ids(user, ids) -> set[int]:
+    """Which of these entries the user may see (a task pushed to a department is about another
+    department's entry, whose page it cannot open)."""
+    return set(visible_entries(user).filter(pk__in=set(ids)).values_list("pk", flat=True))
+
+
 @dataclass(frozen=True)
 class RosterFilter:
     list_type: str = ""
@@ -89,12 +96,25 @@ def visible_entry(user, entry_id: int) -> ListEntry:
     return entry
 
 
+@dataclass
+class EntryLoop:
+    """The loop closure of an entry (R11): which departments were told and what they did and fed back.
+    `checks` keeps it and sits above this app, so it sets these readers from `AppConfig.ready()`; each gets
+    the ids of the entry and of the person entries derived from it."""
+
+    told: Callable[[list[int], dt.date], list[dict]] = lambda entry_ids, today: []
+    feedback: Callable[[list[int]], Iterable[Any]] = lambda entry_ids: []
+
+
+ENTRY_LOOP = EntryLoop()
+
+
 @dataclass(frozen=True)
 class EntryPage:
     entry: ListEntry
     derived: list[ListEntry]
     events: list  # ListEntryEvent of the entry and of its derived entries, in order
-    told: list[dict]  # per department told: tasks pushed, done, overdue, feedback given (checks.selectors)
+    told: list[dict]  # per department told: tasks pushed, done, overdue, feedback given (ENTRY_LOOP)
     feedback: list  # checks.Feedback on the measures of the entry or its derived entries
 
 
@@ -111,8 +131,8 @@ def entry_page(user, entry_id: int) -> EntryPage:
         entry=entry,
         derived=derived,
         events=list(events),
-        told=entry_loop(ids, today),
-        feedback=list(entry_feedback(ids)),
+        told=ENTRY_LOOP.told(ids, today),
+        feedback=list(ENTRY_LOOP.feedback(ids)),
     )
 
 

@@ -1,7 +1,11 @@
 """List entries and their lifecycle (R7–R9, R13): initiate, revoke, expire; every change recorded with
-who and why, pushed to the implementers and reflected in the check snapshot."""
+who and why, pushed to the implementers and reflected in the check snapshot.
+
+The check snapshot belongs to `checks`, which sits above this app: it registers its listener in
+`ENTRY_CHANGES` from `AppConfig.ready()`."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -9,7 +13,6 @@ from django.db import transaction
 from xinyong.accounts.models import Department, Role, User
 from xinyong.audit.services import Actor
 from xinyong.audit.services import record as audit
-from xinyong.checks import engine
 from xinyong.core import bulk, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -21,6 +24,16 @@ from xinyong.subjects.selectors import get_by_code, relations_of_role
 
 from .models import EXIT_CONDITIONS, CleanRecordMember, CleanRecordPublication, ListEntry, ListEntryEvent, ListType
 from .public import clean_subjects
+
+# Told of the ids of entries created or changed, inside the writer's transaction (the check snapshot's
+# `engine.note_entry_changes`: every process's snapshot then reloads those entries).
+ENTRY_CHANGES: list[Callable[[list[int]], None]] = []
+
+
+def entries_changed(entry_ids: list[int]) -> None:
+    """Every writer of list entries calls this, inside its transaction."""
+    for listener in ENTRY_CHANGES:
+        listener(entry_ids)
 
 
 @dataclass(frozen=True)
@@ -215,7 +228,7 @@ def create_entry(*, actor: Actor, user: User, data: EntryInput) -> ListEntry:
     entry.records.set(prepared.records)
     _event(entry, "create", actor, data.reason)
     derived = _derive_person_entries(entry, prepared.persons, actor)
-    engine.note_entry_changes([entry.pk, *(d.pk for d in derived)])
+    entries_changed([entry.pk, *(d.pk for d in derived)])
     push_entry_change(entry, action="publish", derived=derived)
     audit(
         actor=actor,
@@ -239,7 +252,7 @@ def _end(entry: ListEntry, *, status: str, actor: Actor, reason: str, action: st
         )
         item.save(update_fields=["status", "ended_at", "end_reason"])
         _event(item, action, actor, reason)
-    engine.note_entry_changes([e.pk for e in ended])
+    entries_changed([e.pk for e in ended])
     return ended
 
 
@@ -345,7 +358,7 @@ def set_under_objection(entry: ListEntry, flag: bool, *, actor: Actor, reason: s
     _event(entry, "objection" if flag else "resume", actor, reason)
     entry.save(update_fields=["under_objection"])
     derived = list(entry.derived_entries.filter(status=ListEntry.Status.ACTIVE))
-    engine.note_entry_changes([entry.pk, *(d.pk for d in derived)])
+    entries_changed([entry.pk, *(d.pk for d in derived)])
     if entry.status == ListEntry.Status.ACTIVE:
         push_entry_change(entry, action="suspend" if flag else "resume", derived=derived)
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.html import format_html_join
 
-from xinyong.core.admin_base import AuditedAdmin
+from xinyong.audit.admin_base import AuditedAdmin
 
 from .models import BusinessMatter, LegalBasis, Measure, MeasureBasis
 from .selectors import basis_label

@@ -4,8 +4,8 @@ services and the API."""
 
 from django.contrib import admin
 
+from xinyong.audit.admin_base import ReadOnlyAdmin
 from xinyong.core import clock
-from xinyong.core.admin_base import ReadOnlyAdmin
 
 from .models import Task
 from .selectors import overdue

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from xinyong.core.admin_base import AuditedAdmin, ReadOnlyAdmin
+from xinyong.audit.admin_base import AuditedAdmin, ReadOnlyAdmin
 
 from .models import IssuedReport, TypicalCase
 

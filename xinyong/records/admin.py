@@ -10,10 +10,10 @@ from django.utils.timezone import localtime
 
 from xinyong.accounts.models import Role
 from xinyong.accounts.selectors import department_of, rows_visible_to
+from xinyong.audit.admin_base import ReadOnlyAdmin, ReadOnlyInline, decision_page
 from xinyong.audit.services import Actor
 from xinyong.catalog.models import Category
 from xinyong.core import clock
-from xinyong.core.admin_base import ReadOnlyAdmin, ReadOnlyInline, decision_page
 from xinyong.core.errors import DomainError
 
 from . import imports, services

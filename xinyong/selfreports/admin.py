@@ -4,8 +4,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 
+from xinyong.audit.admin_base import ReadOnlyAdmin, decision_page
 from xinyong.audit.services import Actor
-from xinyong.core.admin_base import ReadOnlyAdmin, decision_page
 
 from . import services
 from .models import SelfReport

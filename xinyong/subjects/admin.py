@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from xinyong.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from xinyong.audit.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Relation, Subject, SubjectName
 

@@ -4,7 +4,7 @@ happened (commitments, evaluations, draws, orders…) is shown read-only: it cha
 
 from django.contrib import admin
 
-from xinyong.core.admin_base import ReadOnlyAdmin
+from xinyong.audit.admin_base import ReadOnlyAdmin
 from xinyong.measures.admin import AuditedCatalogAdmin
 
 from .models import (

@@ -91,3 +91,21 @@ def axe_violations(page) -> list[str]:
 def fits_width(page) -> bool:
     """Nothing wider than the window (no sideways scrolling of the whole page)."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def looked_at(page, folder: str, name: str) -> None:
+    """The page passes axe, fits the window (1366×768 unless a test changes it), and is photographed into
+    `screens()/folder/name.png` for a person to look at."""
+    assert axe_violations(page) == [], name
+    assert fits_width(page), f"{name} is wider than the window"
+    shots = screens() / folder
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, url: str, username: str, password: str) -> None:
+    """Sign in through /accounts/login/ as a person does: the two labelled fields and the 登录 button."""
+    page.goto(url + "/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()

@@ -4,8 +4,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from xinyong import demo
 from xinyong.accounts.models import User
+from xinyong.demo import data as demo
 
 
 @pytest.mark.slow  # opens every admin page

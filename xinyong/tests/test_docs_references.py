@@ -17,6 +17,7 @@ DOCS = ROOT / "docs"
 # Third-party files (`vendor/`, minified scripts) are not the project's text.
 SKIPPED_DIRS = {
     *(".git", ".venv", "node_modules", "__pycache__", ".hypothesis", ".ruff_cache", "var", "build", "dist"),
+    *(".import_linter_cache", ".grimp_cache"),  # plain `lint-imports` leaves its caches here
     "vendor",
 }
 TEXT_SUFFIXES = {".py", ".md", ".json", ".html", ".txt", ".sh", ".toml", ".cfg", ".ini", ".yaml", ".yml", ".css", ".js"}

@@ -6,8 +6,8 @@ import sys
 import pytest
 from django.core.management import call_command
 
-from xinyong import demo
 from xinyong.audit.models import AuditEvent
+from xinyong.demo import data as demo
 
 
 @pytest.mark.slow  # migrates a second database in a subprocess

@@ -7,15 +7,15 @@ import re
 
 import pytest
 
-from xinyong import demo
+from xinyong.demo import data as demo
 from xinyong.testing.browser import (
     BROWSER_MARKS,
     OFFICE_SCREEN,
     audit_table_flushable,  # noqa: F401
     axe_violations,
     chromium_page,
-    fits_width,
-    screens,
+    looked_at,
+    sign_in,
 )
 
 pytestmark = BROWSER_MARKS
@@ -36,20 +36,7 @@ def browser(site):
 
 
 def _looked_at(page, name: str) -> None:
-    """The page passes axe, fits the window (1366×768 unless a test changes it), and is photographed for a
-    person to look at."""
-    assert axe_violations(page) == [], name
-    assert fits_width(page), f"{name} is wider than the window"
-    folder = screens() / "desk"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
-def _sign_in(page, url, username, password):
-    page.goto(url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    looked_at(page, "desk", name)
 
 
 def test_an_implementer_signs_in_by_keyboard_and_marks_a_pushed_task_handled(site, browser):
@@ -119,7 +106,7 @@ def test_an_implementer_signs_in_by_keyboard_and_marks_a_pushed_task_handled(sit
 def test_the_credit_office_issues_and_revokes_a_token_and_reads_the_loop_overview(site, browser):
     url, passwords = site
     page, _ = browser
-    _sign_in(page, url, "xyb", passwords["xyb"])
+    sign_in(page, url, "xyb", passwords["xyb"])
     page.wait_for_url(url + "/desk/")
     page.get_by_role("link", name="接口令牌").click()
     page.wait_for_url(url + "/desk/tokens/")

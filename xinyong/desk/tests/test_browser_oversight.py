@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from xinyong import demo
 from xinyong.accounts.models import Department
 from xinyong.audit.services import SYSTEM
 from xinyong.core import clock
+from xinyong.demo import data as demo
 from xinyong.integrity import services as integrity
 from xinyong.subjects.services import register_subject
 from xinyong.testing.browser import (

@@ -212,3 +212,16 @@ def test_revoke_and_early_exit_through_the_entry_page(sign_in):
     assert done.status_code == 302 and ListEntry.objects.get(pk=other.pk).status == "exited"
     finance = sign_in("CZ", "implementer")
     assert ">无</p>" in html(finance.get(check(finance)["Location"]))
+
+
+def test_a_pushed_task_links_to_its_entry_only_for_those_who_may_open_the_entry(sign_in):
+    entry = initiate(sign_in("FY", "initiator"))
+    link = f'href="/desk/entries/{entry.pk}/"'
+    finance = sign_in("CZ", "implementer")
+    for page in ("/desk/", "/desk/tasks/"):
+        shown = html(finance.get(page))
+        assert "九江失信建材有限公司" in shown and link not in shown  # the entry page would refuse it
+    assert finance.get(f"/desk/entries/{entry.pk}/").status_code == 403
+    office = sign_in("XYB", "credit_office")
+    rows = html(office.get("/desk/statistics/CZ/pushed/?start=2025-06-01&end=2025-06-30"))
+    assert "九江失信建材有限公司" in rows and link in rows

@@ -15,9 +15,9 @@ from xinyong.core import clock
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.lists import selectors
 from xinyong.lists.models import ListEntry
-from xinyong.lists.preview import preview_entry
 from xinyong.lists.services import EntryInput, create_entry, exit_entry, revoke_entry
 from xinyong.measures.models import BusinessMatter
+from xinyong.measures.preview import preview_entry
 
 TODAY = dt.date(2025, 6, 2)
 

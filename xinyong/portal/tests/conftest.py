@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 
-from xinyong import demo
 from xinyong.core import clock
+from xinyong.demo import data as demo
 
 # A fixed day inside the seeded working-day calendar (2025–2026), so decisions, due dates and
 # publication periods do not depend on when the suite runs.

@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
-from xinyong import demo
-from xinyong.demo import demo_uscc
+from xinyong.demo import data as demo
+from xinyong.demo.data import demo_uscc
 from xinyong.testing.browser import BROWSER_MARKS, audit_table_flushable, chromium_page  # noqa: F401
 
 pytestmark = BROWSER_MARKS

@@ -11,7 +11,7 @@ from django.test import Client
 
 from xinyong.accounts.models import User
 from xinyong.audit.models import AuditEvent
-from xinyong.demo import demo_uscc
+from xinyong.demo.data import demo_uscc
 from xinyong.portal.models import DishonestyReport
 
 REPORTER_NAME = "欧阳举报"

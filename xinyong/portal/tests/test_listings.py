@@ -10,7 +10,7 @@ from django.test import Client
 from xinyong.accounts.models import Department, User
 from xinyong.audit.services import Actor
 from xinyong.core import clock
-from xinyong.demo import demo_uscc
+from xinyong.demo.data import demo_uscc
 from xinyong.lists.services import publish_clean_record_list
 from xinyong.portal import views
 from xinyong.portal.models import TypicalCase

@@ -12,7 +12,7 @@ import pytest
 from xinyong.audit.models import AuditEvent
 from xinyong.core import clock
 from xinyong.core.models import Parameter
-from xinyong.demo import demo_uscc
+from xinyong.demo.data import demo_uscc
 from xinyong.portal import reports
 from xinyong.portal.models import IssuedReport
 

@@ -4,6 +4,7 @@ credit-repair commitments. Every commitment is a public `credit_commitment` reco
 record, which the catalog counts as dishonesty."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 
@@ -17,7 +18,6 @@ from xinyong.core import calendar, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Forbidden, InvalidInput, NotFound
 from xinyong.core.lengths import within
-from xinyong.integrity import public_sector
 from xinyong.measures.models import BusinessMatter
 from xinyong.records.models import Channel
 from xinyong.records.services import ingest_record
@@ -35,6 +35,9 @@ from .common import (
     subject_for,
 )
 
+# Told of a broken commitment, as (subject, event=, on=): integrity's R16 notices to a public-sector
+# subject's superior and overseers. `integrity` sits above this app and registers from `AppConfig.ready()`.
+BREACH_NOTICES: list[Callable[..., object]] = []
 COMMITMENT_CATEGORY = "credit_commitment"
 BREACH_CATEGORY = "commitment_breach"
 FULFILMENT: dict[str, str] = {
@@ -217,9 +220,8 @@ def _resolve(
             channel=channel,
         )
         commitment.breach_record = breach.record
-        public_sector.notify(
-            commitment.subject, event=f"违背承诺（{commitment.number}）：{note}", on=_breached_on(commitment)
-        )
+        for notify in BREACH_NOTICES:
+            notify(commitment.subject, event=f"违背承诺（{commitment.number}）：{note}", on=_breached_on(commitment))
     commitment.save()
     audit(
         actor=actor,

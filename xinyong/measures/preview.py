@@ -1,13 +1,14 @@
 """What an entry will do, shown to the initiator before confirming (R7, R10, R13): the entry as
-`services.prepare_entry` checked it — the same checks and defaults `create_entry` applies — with the
-measures its list type triggers for the subject and for the persons it reaches."""
+`lists.services.prepare_entry` checked it — the same checks and defaults `create_entry` applies — with
+the measures its list type triggers for the subject and for the persons it reaches. Here, not in `lists`:
+measures name the list types that trigger them, so this app sits above `lists`."""
 
 from dataclasses import dataclass
 
-from xinyong.measures.models import Measure
-from xinyong.measures.selectors import measures_for
+from xinyong.lists.services import EntryInput, PreparedEntry, prepare_entry
 
-from .services import EntryInput, PreparedEntry, prepare_entry
+from .models import Measure
+from .selectors import measures_for
 
 # Whom a measure may be applied to, by its target (as the check engine applies them: a person, or a
 # person reached through an organisation's entry, gets person measures; an organisation the others).

@@ -5,7 +5,7 @@ from django_tasks_db.apps import TasksAppConfig
 class XinyongAdminConfig(AdminConfig):
     """django.contrib.admin with the project's site (kept apart: this module loads before any model)."""
 
-    default_site = "xinyong.core.admin_site.XinyongAdminSite"
+    default_site = "xinyong.admin_site.XinyongAdminSite"
 
 
 class TasksConfig(TasksAppConfig):

@@ -1,3 +1,6 @@
+"""The admin's base classes, for every app: read-only pages for rows only services write, audited pages
+for rows the credit office edits here (rules are data), and decision pages that call an audited service."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction

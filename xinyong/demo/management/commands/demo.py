@@ -1,8 +1,12 @@
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from xinyong.core.management.commands.serve import serve
+from xinyong.demo import data as demo
 
 
 class Command(BaseCommand):
@@ -14,11 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
 
     def handle(self, *args, **options):
-        from django.conf import settings
-
-        from xinyong import demo
-        from xinyong.core.management.commands.serve import serve
-
         call_command("migrate", interactive=False, verbosity=0)
         logins = demo.load()
         url = f"http://{options['host']}:{options['port']}/"
