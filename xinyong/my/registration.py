@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xinyong.audit.services import Actor
 from xinyong.core.errors import DomainError
-from xinyong.desk.form_errors import put_on_form
+from xinyong.core.form_errors import put_on_form
 
 from . import forms, selectors
 from .access import my_page

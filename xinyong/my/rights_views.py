@@ -12,7 +12,7 @@ from xinyong.accounts.roles import GRANTEES, PROVIDER
 from xinyong.catalog.models import Category
 from xinyong.core import clock
 from xinyong.core.errors import DomainError, NotFound
-from xinyong.desk.form_errors import put_on_form
+from xinyong.core.form_errors import put_on_form
 from xinyong.lists.models import ListEntry
 from xinyong.records.models import Record
 from xinyong.rights.services import required_conditions

@@ -149,9 +149,9 @@ def queries(
         Query(c.checked_at, c.implementer.name, "信用核查", f"业务事项：{c.matter}；核查编号 {c.number}")
         for c in checks.order_by("-checked_at")[:MAX_ROWS]
     ]
-    events = [e for e in events.order_by("-id")[:MAX_ROWS] if (e.after or {}).get("granted", True)]
-    names = _departments({e.department for e in events})
-    for e in events:
+    reads = [e for e in events.order_by("-id")[:MAX_ROWS] if (e.after or {}).get("granted", True)]
+    names = _departments({e.department for e in reads})
+    for e in reads:
         detail = (
             f"用途：授权#{e.after.get('authorisation')}" if e.action == "authorised.read" else f"信息#{e.object_id}"
         )

@@ -54,7 +54,11 @@ def _check_password(password: str, username: str) -> None:
 
 def _new_user(*, actor: Actor, username: str, password: str, email: str) -> User:
     username = username.strip()
-    if not username or not User.username_validator.regex.match(username):
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        username = ""
+    if not username:
         raise _field_error("username", "用户名只能包含字母、数字和 @.+-_ 字符", "invalid_username")
     if User.objects.filter(username__iexact=username).exists():
         raise _field_error("username", f"用户名“{username}”已被使用", "username_taken")

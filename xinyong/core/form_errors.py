@@ -12,8 +12,9 @@ def put_on_form(
 ) -> None:
     placed = False
     for detail in error.details:
-        name = (fields or {}).get(detail.get("field"), detail.get("field")) if isinstance(detail, dict) else None
-        if name in form.fields:
+        field = str(detail.get("field") or "") if isinstance(detail, dict) else ""
+        name = (fields or {}).get(field, field)
+        if name and name in form.fields:
             form.add_error(name, detail["message"])
             placed = True
     if not placed:

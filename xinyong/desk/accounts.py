@@ -1,5 +1,6 @@
 """账户审核 (`/desk/accounts/`): the credit office approves or rejects the subject registrations the identity
-check could not confirm. A workbench page (desk_page), the service decides who may."""
+check could not confirm (我的信用's registrations, xinyong/my/). A workbench page (desk_page); the service
+decides who may."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -7,11 +8,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xinyong.accounts.roles import ACCOUNT_REVIEWERS
 from xinyong.core.errors import DomainError
-from xinyong.desk.access import desk_page
-from xinyong.desk.pages import render_page
+from xinyong.my import forms, selectors
+from xinyong.my.services import accounts
 
-from . import forms, selectors
-from .services import accounts
+from .access import desk_page
+from .pages import render_page
 
 REVIEWERS = ACCOUNT_REVIEWERS
 
@@ -24,7 +25,7 @@ def pending(request):
         "decided": selectors.decided_accounts(),
         "reason_form": forms.Reason(),
     }
-    return render_page(request, "my/review.html", context)
+    return render_page(request, "desk/accounts.html", context)
 
 
 @desk_page(REVIEWERS)
