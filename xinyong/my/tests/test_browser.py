@@ -12,12 +12,12 @@ import re
 
 import pytest
 
-from xinyong import demo
 from xinyong.accounts import services as accounts
 from xinyong.accounts.models import User
 from xinyong.audit.services import SYSTEM, Actor
 from xinyong.core.masking import mask_id_number
-from xinyong.demo import demo_resident_id, demo_uscc
+from xinyong.demo import data as demo
+from xinyong.demo.data import demo_resident_id, demo_uscc
 from xinyong.records.services import ingest_record
 from xinyong.testing.browser import (
     BROWSER_MARKS,
