@@ -23,6 +23,11 @@ ruff check . && ruff format --check . || status=1
 step "lint-imports (the layers: an app imports only the apps below it)"
 lint-imports --no-cache || status=1
 
+# Types of core, the services, selectors and API modules ([tool.mypy] in pyproject.toml); the cache in
+# .mypy_cache makes a second run take seconds.
+step "mypy"
+mypy || status=1
+
 step "makemigrations --check"
 XINYONG_DATABASE_URL="" xinyong makemigrations --check --dry-run || status=1
 

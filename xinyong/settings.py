@@ -43,7 +43,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 # Secret keys this one replaced, newest first (comma-separated): sessions, personal data encrypted under
-# keys derived from them and check signatures made under them stay readable (README, "Key rotation").
+# keys derived from them and check signatures made under them stay readable (docs/security.md, keys).
 SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("XINYONG_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 DEBUG = _env_flag("XINYONG_DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("XINYONG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
@@ -173,6 +173,11 @@ CSRF_COOKIE_SECURE = _env_flag("XINYONG_HTTPS")
 # prepend a new key, run `xinyong rotate-keys`, then drop the old one). Lookup uses a keyed hash.
 XINYONG_FIELD_KEYS = [k for k in os.environ.get("XINYONG_FIELD_KEYS", "").split(",") if k.strip()]
 XINYONG_LOOKUP_KEY = os.environ.get("XINYONG_LOOKUP_KEY", "")
+# Keys that sign stored check answers, newest first (comma-separated): the first signs, all verify, and so
+# do the secret keys; set, signatures no longer depend on the secret key (docs/design/keys.md).
+XINYONG_CHECK_SIGNING_KEYS = [
+    k.strip() for k in os.environ.get("XINYONG_CHECK_SIGNING_KEYS", "").split(",") if k.strip()
+]
 # Shared by the two platforms of a federation link: personal ID numbers cross only sealed under it
 # (xinyong/federation/sealing.py); unset, persons' records and entries do not cross.
 XINYONG_FEDERATION_KEY = os.environ.get("XINYONG_FEDERATION_KEY", "")

@@ -7,7 +7,7 @@ from xinyong.core.responses import Out
 
 from .selectors import public_categories
 
-router = Router(tags=["信用信息目录"])
+router = Router(tags=["catalog"])
 
 
 class CategoryOut(Out):

@@ -43,6 +43,9 @@ _SEP_BYTE = _SEP.encode()
 PERSON = ord("P")
 ORGANISATION = ord("O")
 ID_SHAPED_ORGANISATION = ord("I")  # an organisation whose key may one day be read as a resident ID number
+# A record's numbers in the index, in order: its hash, primary key, and where in `_blob` its text, its
+# subject part and its end are.
+_HASH, _PK, _TEXT, _PART, _END = range(5)
 _WIDTH = 5  # numbers per record in the index
 
 
@@ -101,7 +104,7 @@ class SubjectDirectory:
         # hash() is a signed machine word: shifted down to its top `bits` bits, then made non-negative.
         self._shift, self._offset = sys.hash_info.width - bits, 1 << (bits - 1)
         # Sorted, as the hashes are.
-        tops = [(self._index[_WIDTH * n] >> self._shift) + self._offset for n in range(loaded)]
+        tops = [(self._index[_WIDTH * n + _HASH] >> self._shift) + self._offset for n in range(loaded)]
         self._starts = array("q", (bisect_left(tops, bucket) for bucket in range((1 << bits) + 1)))
 
     def __len__(self) -> int:
@@ -112,7 +115,7 @@ class SubjectDirectory:
         wanted, starts, index, blob = hash(key), self._starts, self._index, self._blob
         bucket = (wanted >> self._shift) + self._offset
         for number in range(starts[bucket], starts[bucket + 1]):
-            if index[_WIDTH * number] == wanted and blob.startswith(text, index[_WIDTH * number + 2]):
+            if index[_WIDTH * number + _HASH] == wanted and blob.startswith(text, index[_WIDTH * number + _TEXT]):
                 return number
         return -1
 
@@ -141,12 +144,12 @@ class SubjectDirectory:
             self._check_keys(keys, numbers, rows)
             missing = numbers < 0
             rows[missing] = 0
-            kinds = self._bytes[rows[:, 3] - 2]
+            kinds = self._bytes[rows[:, _PART] - 2]  # the kind letter, then a separator, then the part
             kinds[missing] = 0
             blob = self._blob
-            starts, ends = rows[:, 3].tolist(), rows[:, 4].tolist()
+            starts, ends = rows[:, _PART].tolist(), rows[:, _END].tolist()
             parts = [blob[start:end] if end else None for start, end in zip(starts, ends, strict=True)]
-            compact = Compact(rows[:, 1].tolist(), kinds.tolist(), parts)
+            compact = Compact(rows[:, _PK].tolist(), kinds.tolist(), parts)
         for position, key in enumerate(keys) if self._overlay else ():
             view = self._overlay.get(key)
             if view is not None:
@@ -165,11 +168,11 @@ class SubjectDirectory:
             encoded = [key.encode() for key in keys]
             text, lengths = b"".join(encoded), np.fromiter(map(len, encoded), dtype=np.int64, count=len(keys))
         starts = np.cumsum(lengths) - lengths  # of each key in `text`
-        same = (numbers >= 0) & (rows[:, 3] - 3 - rows[:, 2] == lengths)
+        same = (numbers >= 0) & (rows[:, _PART] - 3 - rows[:, _TEXT] == lengths)  # key␟kind␟
         for length in np.unique(lengths[same]).tolist():
             group = np.flatnonzero(same & (lengths == length))
             wanted = sliding_window_view(np.frombuffer(text, dtype=np.uint8), length)[starts[group]]
-            stored = sliding_window_view(self._bytes, length)[rows[group, 2]]
+            stored = sliding_window_view(self._bytes, length)[rows[group, _TEXT]]
             same[group] = (stored == wanted).all(axis=1)
         for position in np.flatnonzero((numbers >= 0) & ~same).tolist():
             key = keys[position]
@@ -185,7 +188,7 @@ class SubjectDirectory:
         numbers = np.full(len(keys), -1, dtype=np.int64)
         pending = np.flatnonzero(candidate < end)
         while pending.size:
-            hit = self._rows[candidate[pending], 0] == wanted[pending]
+            hit = self._rows[candidate[pending], _HASH] == wanted[pending]
             numbers[pending[hit]] = candidate[pending[hit]]
             pending = pending[~hit]
             candidate[pending] += 1
@@ -194,10 +197,10 @@ class SubjectDirectory:
 
     def _record(self, number: int) -> SubjectView:
         index = self._index
-        text = self._blob[index[_WIDTH * number + 2] : index[_WIDTH * number + 4]].decode()
+        text = self._blob[index[_WIDTH * number + _TEXT] : index[_WIDTH * number + _END]].decode()
         key, kind, subject = text.split(_SEP, 2)
         shown = orjson.loads(subject)
-        return SubjectView(index[_WIDTH * number + 1], key, shown["name"], shown["code"], ord(kind) == PERSON)
+        return SubjectView(index[_WIDTH * number + _PK], key, shown["name"], shown["code"], ord(kind) == PERSON)
 
 
 def subject_part(view: SubjectView) -> dict:

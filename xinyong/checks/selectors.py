@@ -2,7 +2,6 @@
 (R11, R28): what was pushed, what was fed back, what is overdue."""
 
 import datetime as dt
-import hmac
 from typing import NamedTuple
 
 import orjson
@@ -14,7 +13,7 @@ from xinyong.core import calendar, parameters
 from xinyong.notices.selectors import entry_counts, period_counts
 
 from .models import Check, CheckBatch, Feedback
-from .signing import BATCH_ITEM, digest, payload
+from .signing import BATCH_ITEM, digest, genuine, payload
 
 
 def find_check(number: str) -> Check | None:
@@ -25,8 +24,10 @@ def find_check(number: str) -> Check | None:
 
 def _batch_check(number: str) -> Check | None:
     match = BATCH_ITEM.fullmatch(number)
-    batch = match and CheckBatch.objects.select_related("implementer").filter(number=match["batch"]).first()
-    if not batch:
+    if match is None:
+        return None
+    batch = CheckBatch.objects.select_related("implementer").filter(number=match["batch"]).first()
+    if batch is None:
         return None
     answers, position = orjson.loads(batch.answers_json()), int(match["position"])
     if position >= len(answers) or "error" in answers[position]:
@@ -51,15 +52,15 @@ def _batch_check(number: str) -> Check | None:
 def verify(found: Check) -> bool:
     """Is this what the platform answered? A batch answer: the batch document is intact and answer n of
     it is this answer."""
-    if not hmac.compare_digest(found.digest, digest(payload(found.answer))):
+    if not genuine(payload(found.answer), found.digest):
         return False
-    if found.batch_id is None:
-        return True
     batch = found.batch
-    if not hmac.compare_digest(batch.digest, digest(bytes(batch.document))):
+    if batch is None:
+        return True
+    if not genuine(bytes(batch.document), batch.digest):
         return False
-    position = int(BATCH_ITEM.fullmatch(found.number)["position"])
-    return orjson.loads(batch.answers_json())[position] == found.answer
+    match = BATCH_ITEM.fullmatch(found.number)
+    return match is not None and orjson.loads(batch.answers_json())[int(match["position"])] == found.answer
 
 
 # ---- push (发起-响应) ----------------------------------------------------------------------------

@@ -2,13 +2,13 @@
 canonical JSON, its keyed digest, and the numbers of checks and batches."""
 
 import datetime as dt
-import hmac
 import random
 import re
 
 import orjson
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+
+from xinyong.core import crypto
 
 CANONICAL = DjangoJSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -23,8 +23,14 @@ def payload(answer: dict) -> str:
 
 
 def digest(signed: str | bytes) -> str:
-    data = signed.encode() if isinstance(signed, str) else signed
-    return hmac.digest(settings.SECRET_KEY.encode(), data, "sha256").hex()
+    """The signature stored with an answer or a batch document: `<key id>:<HMAC>` under the check-signing
+    key, which is not the secret key's own (core.crypto, docs/design/keys.md)."""
+    return crypto.sign_check(signed.encode() if isinstance(signed, str) else signed)
+
+
+def genuine(signed: str | bytes, signature: str) -> bool:
+    """Did a configured key sign exactly this? (Under the key the signature names: see `digest`.)"""
+    return crypto.verify_check(signed.encode() if isinstance(signed, str) else signed, signature)
 
 
 def to_json(value) -> bytes:

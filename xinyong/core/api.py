@@ -6,7 +6,7 @@ from pydantic import ConfigDict, Field
 from .identifiers import identify
 from .responses import CodeName, Out
 
-router = Router(tags=["代码校验"])
+router = Router(tags=["identifiers"])
 
 
 class RegionOut(Out):

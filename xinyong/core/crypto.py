@@ -18,6 +18,13 @@ secret key and its fallbacks). Data written before HKDF still opens, told apart 
 tokens and Fernet tokens (`gAAAA…`) under keys derived by one SHA-256 of label and material
 (`xinyong rotate-keys` rewrites them as `s2:`), check signatures made with the raw secret key.
 
+Check signatures name their key: `<key id>:<HMAC-SHA256 hex>`, the key id a fingerprint of the derived
+key. A signature is kept for years as the proof of what the platform answered, so it must outlive the
+keys around it: it is verified under the key its id names, looked up among every configured check-signing
+key and every secret key (current and fallbacks), so neither rotating the secret key (with a dedicated
+signing key set) nor rotating the signing key (the old one kept after the new) turns a genuine answer
+into a forged one. A signature of the old form (64 hex digits, no id) is an HMAC under a raw secret key.
+
 The lookup key alone keeps that first derivation, on purpose: its hashes are stored identities
 (subjects' keys `P…`/`B…`, the hashed query codes of dishonesty reports, whose codes are stored
 nowhere else), found by equality. A new derivation would change every hash, and they cannot all be
@@ -131,9 +138,62 @@ def reencrypt(token: str) -> str:
 
 def forget_keys() -> None:
     """Read the keys from the settings again (tests that change them)."""
-    for cached in (_cipher, _aeads, _legacy_aeads, _lookup_key):
+    for cached in (_cipher, _aeads, _legacy_aeads, _lookup_key, _check_keys, _legacy_check_keys):
         cached.cache_clear()
 
 
 def lookup_hash(value: str) -> str:
     return hmac.new(_lookup_key(), value.encode(), hashlib.sha256).hexdigest()
+
+
+# ---- check signatures ----------------------------------------------------------------------------
+KEY_ID_LENGTH = 8  # hex digits: 32 bits tell a handful of configured keys apart
+
+
+def key_id(key: bytes) -> str:
+    """The public name of a derived key, stored with what it signs: a fingerprint, not the key."""
+    return hashlib.sha256(b"xinyong/key-id/v1:" + key).hexdigest()[:KEY_ID_LENGTH]
+
+
+def _unique(materials: list[str]) -> list[str]:
+    return list(dict.fromkeys(materials))
+
+
+@cache
+def _check_keys() -> dict[str, bytes]:
+    """Check-signing keys by key id, the signing one first: the dedicated keys (XINYONG_CHECK_SIGNING_KEYS,
+    newest first), then the secret keys — signing with the first dedicated key if one is set, else with the
+    secret key; verifying under any, so answers signed before a dedicated key was set still verify."""
+    materials = _unique([*settings.XINYONG_CHECK_SIGNING_KEYS, *_secret_keys()])
+    keys: dict[str, bytes] = {}
+    for material in materials:
+        key = derive(material, CHECK_SIGNATURE)
+        keys.setdefault(key_id(key), key)
+    return keys
+
+
+@cache
+def _legacy_check_keys() -> tuple[bytes, ...]:
+    """The raw secret keys that signed checks before HKDF (verifying only)."""
+    return tuple(k.encode() for k in _unique(_secret_keys()))
+
+
+def sign_check(data: bytes) -> str:
+    """`<key id>:<HMAC-SHA256 hex>` of a stored check answer (or batch document) under the signing key."""
+    kid, key = next(iter(_check_keys().items()))
+    return f"{kid}:{hmac.digest(key, data, 'sha256').hex()}"
+
+
+def verify_check(data: bytes, signature: str) -> bool:
+    """Did a configured key sign exactly `data`? Under the key the signature names; an old-form signature
+    (no key id) under a raw secret key."""
+    kid, separator, mac = signature.rpartition(":")
+    given = mac.encode()  # compared as bytes: a tampered signature may hold any character
+    if not separator:
+        return any(hmac.compare_digest(given, _mac(k, data)) for k in _legacy_check_keys())
+    key = _check_keys().get(kid)
+    return key is not None and hmac.compare_digest(given, _mac(key, data))
+
+
+def _mac(key: bytes, data: bytes) -> bytes:
+    return hmac.digest(key, data, "sha256").hex().encode()

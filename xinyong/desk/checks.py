@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xinyong.accounts.models import Role
+from xinyong.accounts.roles import CHECK_READERS
 from xinyong.accounts.selectors import oversees
 from xinyong.checks.batch_files import answers_xlsx, codes_in_file
 from xinyong.checks.selectors import verify
@@ -34,7 +35,7 @@ from .pages import render_page
 # As the API's check endpoints: checking and feeding back is an implementer's; reading a check, also the
 # credit office's and auditors' (any department's).
 CHECK = {Role.IMPLEMENTER}
-READ = {Role.IMPLEMENTER, Role.CREDIT_OFFICE, Role.AUDITOR}
+READ = CHECK_READERS
 FIELD_OF_ERROR = {"invalid_identifier": "subject", "unknown_matter": "matter", "empty_batch": "file"}
 
 

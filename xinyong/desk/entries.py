@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xinyong.accounts.models import Role
+from xinyong.accounts.roles import ENTRY_ENDERS, OVERSEERS
 from xinyong.core.errors import DomainError
 from xinyong.core.form_errors import put_on_form
 from xinyong.lists import selectors, services
@@ -19,11 +20,12 @@ from .access import desk_page
 from .entry_forms import EndForm, EntryForm, ExitForm, RosterForm
 from .pages import render_page
 
-# Who opens which page: as the API's list-entry endpoints (create: initiators; revoke: initiators and the
-# credit office; read: those who oversee too).
+# Who opens which page: as the API's list-entry endpoints (create: initiators; revoke: ENTRY_ENDERS). Reading
+# is narrower than the API's ENTRY_READERS: the roster and an entry's page (its loop, its feedback) are the
+# initiating department's and the overseers'; an implementer learns of entries through its tasks.
 INITIATE = {Role.INITIATOR}
-END = {Role.INITIATOR, Role.CREDIT_OFFICE}
-READ = {Role.INITIATOR, Role.CREDIT_OFFICE, Role.AUDITOR}
+END = ENTRY_ENDERS
+READ = OVERSEERS | {Role.INITIATOR}
 PAGE_SIZE = 50
 # The field each of `create_entry`'s refusals concerns (those naming fields in their details go there).
 FIELD_OF_ERROR = {

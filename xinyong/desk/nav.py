@@ -16,6 +16,7 @@ from xinyong.accounts.selectors import works_at_desk
 from xinyong.core import clock
 
 from . import todo
+from .supervision import PAGES as SUPERVISION_PAGES
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ ENTRIES: list[Entry] = [
     Entry("名单认定", "desk:entries", also=("desk:entry_new", "desk:entry")),
     Entry("信用核查", "desk:checks", also=("desk:check", "desk:check_batch")),
     Entry("推送任务", "desk:tasks", todo.open_tasks, also=("desk:close_task",)),
+    Entry("信用监管", "desk:supervision", also=SUPERVISION_PAGES),
     Entry("廉信档案", "desk:integrity"),
     Entry("接口令牌", "desk:tokens", also=("desk:revoke_token",)),
     Entry("账户审核", "desk:accounts", also=("desk:account_approve", "desk:account_reject")),

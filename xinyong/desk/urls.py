@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import accounts, audit, checks, entries, integrity, views
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("checks/<str:number>/feedback/", checks.feedback, name="check_feedback"),
     path("tasks/", views.tasks, name="tasks"),
     path("tasks/<int:task_id>/close", views.close_task, name="close_task"),
+    path("supervision/", include("xinyong.desk.supervision.urls")),
     path("integrity/", integrity.files, name="integrity"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<str:prefix>/revoke", views.revoke_token, name="revoke_token"),

@@ -23,7 +23,7 @@ from .schemas import (
     ThirdPartyReportOut,
 )
 
-router = Router(tags=["政务诚信与信用服务市场"])
+router = Router(tags=["integrity"])
 # Sensitive: who may read officials' files is a setting; refused attempts are audited too.
 INTEGRITY_READERS = roles(services.READER_ROLES, audit_denied=True)
 
@@ -217,6 +217,7 @@ def register_report(request, payload: ReportIn):
     "/third-party-reports/verify",
     auth=None,
     response={200: ReportCheckOut, **errors(422)},
+    operation_id="verify_third_party_report",
     exclude_unset=True,  # an unregistered report is answered with genuine and a message only
     summary="核验第三方信用报告（机构代码 + 报告编号，可附文件哈希）",
 )

@@ -3,7 +3,7 @@ from ninja import Router
 from .schemas import ListTypeOut
 from .selectors import active_list_types, list_type_body
 
-router = Router(tags=["红黑名单"])
+router = Router(tags=["lists"])
 
 
 @router.get(

@@ -18,7 +18,7 @@ from .public import clean_members, clean_publication
 from .schemas import CleanListOut, EntryDetailOut, EntryOut
 from .selectors import ENTRY_LOOP
 
-router = Router(tags=["红黑名单"])
+router = Router(tags=["lists"])
 
 
 class EntryIn(Schema):

@@ -5,7 +5,7 @@ from xinyong.core.responses import errors
 from . import selectors
 from .schemas import LegalBasisOut, MatterOut, MeasureFilter, MeasureOut
 
-router = Router(tags=["奖惩措施"])
+router = Router(tags=["measures"])
 
 
 @router.get(

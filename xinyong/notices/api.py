@@ -8,11 +8,13 @@ from xinyong.accounts.roles import TASK_READERS
 from xinyong.accounts.selectors import department_of
 from xinyong.core.errors import InvalidInput
 from xinyong.core.pagination import paginate
+from xinyong.core.responses import errors
 
 from . import selectors, services
 from .models import Task
+from .schemas import ClosedTaskOut, TaskPage
 
-router = Router(tags=["推送任务"])
+router = Router(tags=["tasks"])
 TASK_ROLES = roles(TASK_READERS)
 
 
@@ -29,6 +31,7 @@ class CloseIn(Schema):
 @router.get(
     "/tasks",
     auth=TASK_ROLES,
+    response={200: TaskPage, **errors(401, 403, 422)},
     summary="推送给本部门的任务（名单变更、待办决定、失信通报）",
 )
 def list_tasks(request, params: Query[TaskParams]):
@@ -67,6 +70,7 @@ def _task_body(task: Task) -> dict:
 @router.post(
     "/tasks/{task_id}/close",
     auth=TASK_ROLES,
+    response={200: ClosedTaskOut, **errors(400, 401, 403, 404, 422)},
     summary="办结任务（如撤销、到期类通知）",
 )
 def close_task(request, task_id: int, payload: CloseIn):

@@ -29,7 +29,7 @@ from .schemas import (
     TrackingOut,
 )
 
-router = Router(tags=["信用门户"])
+router = Router(tags=["portal"])
 
 CREDIT_OFFICE = roles(Role.CREDIT_OFFICE)
 HANDLERS = roles(REPORT_HANDLERS)
@@ -74,6 +74,7 @@ def suggestions(request, q: str = ""):
     throttle=limits.verify_throttle(),
     response={200: ReportVerificationOut, **errors(404, 422, 429)},
     url_name="report_verify",
+    operation_id="verify_credit_report",
     summary="核验信用报告：是否由本平台出具、为谁、何时出具、是否在有效期内及内容 SHA-256",
 )
 def verify_report(request, number: str):
@@ -212,6 +213,7 @@ def _summary(report, user) -> dict:
     "/dishonesty-reports",
     auth=READERS,
     response={200: Page[DishonestyReportSummaryOut], **errors(401, 403, 422)},
+    operation_id="list_dishonesty_reports",
     exclude_unset=True,  # what a reader may see depends on who it is
     summary="举报列表（信用办、审计员：全部；部门：本部门承办的）",
 )

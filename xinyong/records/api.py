@@ -25,7 +25,7 @@ from .schemas import (
     WithdrawnOut,
 )
 
-router = Router(tags=["信用信息归集"])
+router = Router(tags=["records"])
 
 
 class RecordIn(Schema):

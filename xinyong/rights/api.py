@@ -15,7 +15,7 @@ from . import services
 from .models import Objection, Repair, RepairCondition
 from .schemas import CorrectedOut, ObjectionOut, RepairConditionOut, RepairNoticeOut, RepairOut
 
-router = Router(tags=["异议与信用修复"])
+router = Router(tags=["rights"])
 APPLICANTS = roles(RIGHTS_APPLICANTS)
 HANDLERS = roles(RIGHTS_HANDLERS)
 READERS = roles(RIGHTS_READERS)

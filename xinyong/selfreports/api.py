@@ -13,7 +13,7 @@ from xinyong.core.schemas import StatusPageQuery
 from . import services
 from .models import SelfReport
 
-router = Router(tags=["自主填报"])
+router = Router(tags=["self_reports"])
 REVIEWERS = roles(SELF_REPORT_REVIEWERS)
 
 
@@ -69,7 +69,7 @@ def _body(report: SelfReport) -> dict:
 @router.post(
     "/self-reports",
     auth=roles(Role.SUBJECT),
-    response={201: SelfReportOut, **errors(400, 401, 403, 422)},
+    response={201: SelfReportOut, **errors(400, 401, 403, 404, 422)},
     summary="信用主体自主填报（须作真实性承诺）",
 )
 def submit(request, payload: SelfReportIn):

@@ -12,7 +12,7 @@ from xinyong.core.schemas import PeriodQuery
 
 from . import exports, selectors
 
-router = Router(tags=["跟踪问效"])
+router = Router(tags=["statistics"])
 READERS = roles(OVERSEERS)
 
 

@@ -10,7 +10,7 @@ from xinyong.core.responses import Page, errors
 from . import selectors, services
 from .schemas import SubjectIn, SubjectSummaryOut, profile_schema
 
-router = Router(tags=["信用主体"])
+router = Router(tags=["subjects"])
 
 
 SubjectProfileOut = profile_schema()

@@ -12,6 +12,7 @@ from xinyong.audit.services import SYSTEM
 from xinyong.checks import engine
 from xinyong.core import calendar
 from xinyong.integrity.services import forget_requirements
+from xinyong.testing import openapi
 
 
 class ApiClient:
@@ -24,16 +25,24 @@ class ApiClient:
         return {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
 
     def get(self, path: str, token: str | None = None, **params):
-        return self.client.get(f"/api/v1{path}", params, **self._headers(token))
+        return _declared("GET", path, self.client.get(f"/api/v1{path}", params, **self._headers(token)))
 
     def post(self, path: str, body=None, token: str | None = None):
         data = json.dumps(body if body is not None else {}, ensure_ascii=False)
-        return self.client.post(f"/api/v1{path}", data, content_type="application/json", **self._headers(token))
+        response = self.client.post(f"/api/v1{path}", data, content_type="application/json", **self._headers(token))
+        return _declared("POST", path, response)
 
     def request(self, method: str, path: str, token: str | None = None, body=None):
         if method == "GET":
             return self.get(path, token)
         return self.post(path, body, token)
+
+
+def _declared(method: str, path: str, response):
+    """Every answer the tests get is one the OpenAPI document declares for its operation."""
+    problem = openapi.undeclared_status(method, f"/api/v1{path}", response.status_code)
+    assert problem is None, problem
+    return response
 
 
 @pytest.fixture(autouse=True)

@@ -40,3 +40,15 @@ def daily(on: dt.date) -> dict:
     out = io.StringIO()
     call_command("daily", "--date", on.isoformat(), stdout=out)
     return json.loads(out.getvalue())["jobs"]
+
+
+def seed_drawing(subject: Subject) -> str:
+    """A seed with which a plan whose population is this one subject draws it (at its grade's ratio the
+    quota of one is 0 or 1 by randomised rounding, 002 §6): tests of the draw's pages need one drawn."""
+    from xinyong.supervision import draw
+    from xinyong.supervision.models import GradeLevel
+    from xinyong.supervision.services import grading
+
+    grade = grading.refresh(subject, trigger="test").grade
+    ratio = GradeLevel.objects.get(code=grade).inspection_ratio
+    return next(seed for seed in (f"柴桑-{n}" for n in range(10_000)) if draw.quota(seed, grade, 1, ratio) == 1)

@@ -154,8 +154,9 @@ class _BatchJson:
     def _measure(self, ref: MeasureRef | dict) -> bytes:
         if isinstance(ref, dict):
             return to_json(ref)
-        shown = orjson.dumps(source(ref.list_type, ref.entry_id, ref.via_organisation, ref.via_role))
-        return self.parts.measures[ref.index] + shown + _SUSPENDED[ref.suspended]
+        index, list_type, entry_id, via_organisation, via_role, suspended = ref
+        shown = orjson.dumps(source(list_type, entry_id, via_organisation, via_role))
+        return self.parts.measures[index] + shown + _SUSPENDED[suspended]
 
 
 def check_batch(*, actor: Actor, department: Department, subject_codes: list[str], matter: str) -> bytes:
@@ -236,8 +237,10 @@ def _answer_by_entries(found: Compact, snapshot: engine.Snapshot, batch: _BatchJ
                 alone[route] % ((position, subject, entry_id) if fill == 1 else (position, subject, *[entry_id] * fill))
             )
         elif route == _SEVERAL:
+            assert subject is not None  # an organisation found (`_TARGET` otherwise)
             append(batch.of_entries(position, subject, table.views[first[position] : last[position]], person=False))
         elif route == _MOVED:
+            assert subject is not None
             append(batch.of_entries(position, subject, snapshot.entries_of(found.pks[position]), person=False))
         else:
             append(None)
@@ -285,6 +288,7 @@ def _batch_subjects(codes: list[str], snapshot: engine.Snapshot) -> tuple[Compac
     """The organisations found by their codes as they came (see `answer.taken_as_it_came`; most codes),
     and by position every other code, identified as a `Target` (its subject part in `Compact` then None
     and its subject id that of the subject it identified, or 0)."""
+    assert snapshot.directory is not None  # loaded by `current()`
     found = snapshot.directory.compact_many(codes)
     others = np.flatnonzero(np.array(found.kinds) != ORGANISATION).tolist()  # persons, ID-shaped, not found
     targets = {

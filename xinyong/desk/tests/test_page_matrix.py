@@ -1,5 +1,6 @@
 """Least privilege through the pages (R29), as the API's matrix (xinyong/tests/test_permission_matrix.py):
 
+0. a page and the API operation doing the same thing admit the same roles (one rule, not two copies);
 1. every workbench URL × every role, GET and POST: the roles admitted are read from the view's own
    `desk_page` role set (the set the API endpoint uses), so a page that forgets `desk_page` fails here
    instead of going out open; the others, a subject's account and a user with no role get the Chinese
@@ -15,8 +16,10 @@ import pytest
 from django.urls import reverse
 from django.urls.converters import IntConverter
 
+from xinyong.accounts.auth import RoleAuth
 from xinyong.accounts.models import ApiToken, User
-from xinyong.accounts.roles import ROLE_NAMES, SUBJECT
+from xinyong.accounts.roles import OVERSEERS, ROLE_NAMES, SUBJECT
+from xinyong.api import api as ninja_api
 from xinyong.checks.models import Check, Feedback
 from xinyong.checks.tests import conftest as district
 from xinyong.core import clock
@@ -28,13 +31,57 @@ from xinyong.notices.models import Task
 world = district.world  # the court (FY) initiates; finance (CZ) and development (FGW) implement
 ALL_ROLES = sorted(ROLE_NAMES)
 STAFF_ROLES = set(ALL_ROLES) - {SUBJECT}  # `desk_page()` with no roles: any department role
-PAGES = [(p.name, p) for p in desk_urls.urlpatterns]
+
+
+def _pages(patterns) -> list:
+    """Every URL pattern, those of included modules (信用监管's) too."""
+    return [leaf for p in patterns for leaf in (_pages(p.url_patterns) if hasattr(p, "url_patterns") else [p])]
+
+
+PAGES = [(p.name, p) for p in _pages(desk_urls.urlpatterns)]
 
 
 @pytest.fixture(autouse=True)
 def frozen():
     with clock.frozen_at(dt.datetime(2025, 6, 2, 10, 0)):
         yield
+
+
+# desk URL name → the API operation that does the same (method, path).
+API_TWINS = {
+    "entry_new": ("POST", "/list-entries"),
+    "entry_revoke": ("POST", "/list-entries/{entry_id}/revoke"),
+    "checks": ("POST", "/checks"),
+    "check_batch": ("POST", "/checks/batch"),
+    "check": ("GET", "/checks/{check_id}"),
+    "check_feedback": ("POST", "/checks/{check_id}/feedback"),
+    "tasks": ("GET", "/tasks"),
+    "close_task": ("POST", "/tasks/{task_id}/close"),
+    "statistics": ("GET", "/statistics/departments"),
+    "statistics_rows": ("GET", "/statistics/departments"),
+}
+
+
+def _api_roles(method: str, path: str) -> set[str]:
+    for _prefix, router in ninja_api._routers:
+        for operation in getattr(router.path_operations.get(path), "operations", ()):
+            if method in operation.methods:
+                return set().union(*(a.roles for a in operation.auth_callbacks if isinstance(a, RoleAuth)))
+    raise AssertionError(f"no {method} {path} in the API")
+
+
+@pytest.mark.parametrize("name", sorted(API_TWINS))
+def test_a_page_admits_the_roles_its_api_twin_admits(name):
+    view = next(p.callback for n, p in PAGES if n == name)
+    assert set(view.roles) == _api_roles(*API_TWINS[name]), name
+
+
+def test_an_entrys_page_is_narrower_than_the_api_on_purpose():
+    """GET /list-entries/{id} also admits implementers; the page (roster, loop, feedback) is the initiating
+    department's and the overseers' only — an implementer hears of entries through its tasks."""
+    view = next(p.callback for n, p in PAGES if n == "entry")
+    assert set(view.roles) == _api_roles("GET", "/list-entries/{entry_id}") - {"implementer"}
+    assert set(view.roles) == OVERSEERS | {"initiator"}
 
 
 def _url(pattern) -> str:

@@ -5,6 +5,6 @@ from ninja import Router
 
 from . import associations, commitments, grading, inspections, rectification, watch
 
-router = Router(tags=["信用监管"])
+router = Router(tags=["supervision"])
 for module in (commitments, grading, inspections, rectification, watch, associations):
     router.add_router("", module.router)

@@ -76,7 +76,11 @@ def acting_department(user: User) -> Department:
     return department_of(user)
 
 
+def may_act(user: User, department_id: int) -> bool:
+    """The department concerned, or the credit office (pages ask it before offering a form)."""
+    return user.department_id == department_id or user.has_role(Role.CREDIT_OFFICE)
+
+
 def require_department(user: User, department_id: int, message: str) -> None:
-    """The department concerned, or the credit office."""
-    if user.department_id != department_id and not user.has_role(Role.CREDIT_OFFICE):
+    if not may_act(user, department_id):
         raise Forbidden(message, code="not_own_department")
