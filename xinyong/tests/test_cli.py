@@ -27,6 +27,7 @@ def _tokens_by_user(output: str) -> dict[str, str]:
     return tokens
 
 
+@pytest.mark.slow  # over a second on an idle machine: out of the fast subset
 def test_demo_loads_idempotently_and_prints_working_credentials(api, db):
     call_command("demo", "--no-serve", stdout=io.StringIO())
     out = io.StringIO()

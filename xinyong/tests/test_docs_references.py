@@ -120,6 +120,7 @@ def test_the_five_source_documents_are_in_the_repository_with_their_paragraphs()
     assert ("§", 1) not in places("001")  # its paragraphs restart in each section: cited as 四(三)
 
 
+@pytest.mark.slow  # over a second on an idle machine: out of the fast subset
 def test_every_cited_paragraph_of_a_source_document_exists():
     missing, found = [], 0
     for name, text in _texts().items():

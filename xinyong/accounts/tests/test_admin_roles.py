@@ -82,6 +82,7 @@ def test_the_credit_office_edits_a_category_in_the_admin_and_the_change_is_in_it
     assert f"{localtime(event.occurred_at):%Y-%m-%d %H:%M} {office.username}（category.save）" in history
 
 
+@pytest.mark.slow  # over a second on an idle machine: out of the fast subset
 def test_a_calendar_change_is_audited_with_the_days_before_and_after(client, office):
     year = CalendarYear.objects.get(year=2026)
     days_before = year.days.count()

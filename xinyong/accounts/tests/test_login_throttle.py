@@ -1,3 +1,4 @@
+import pytest
 from django.core.cache import cache
 
 from xinyong.accounts import services
@@ -68,6 +69,7 @@ def test_one_address_trying_many_names_is_locked(client, db):
     cache.clear()
 
 
+@pytest.mark.slow  # over a second on an idle machine: out of the fast subset
 def test_one_name_guessed_from_many_addresses_is_locked(client, db):
     cache.clear()
     _admin("xyb-clerk")

@@ -130,6 +130,7 @@ def test_batch_is_audited_with_its_number(api, world):
     assert event.after == {"matter": PROCUREMENT, "count": 1, "invalid": 1}
 
 
+@pytest.mark.slow  # over a second on an idle machine: out of the fast subset
 def test_a_batch_answers_every_code_exactly_as_a_check_of_it_alone(api, world, make_user):
     # The batch assembles its JSON from ready-made parts and takes shortcuts for most codes; a check of one
     # code builds its answer the general way. They must agree on every kind of code, in matters where only

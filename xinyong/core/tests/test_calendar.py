@@ -363,6 +363,7 @@ def test_round_trip_with_working_days_between(start, n):
         assert working_days_between(start, end - dt.timedelta(days=1)) == n - 1
 
 
+@pytest.mark.slow  # over a second on an idle machine: out of the fast subset
 @db_hypothesis
 @given(a=st.dates(min_value=D(2024, 12, 31), max_value=LAST), b=st.dates(min_value=FIRST, max_value=LAST))
 def test_between_matches_counting_day_by_day(a, b):

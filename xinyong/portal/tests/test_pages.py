@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from django.test import Client
 
 from xinyong.subjects.models import Subject
@@ -37,6 +38,7 @@ def test_search_page_errors_are_friendly(client: Client, db):
     assert client.get("/search", {"q": "柴桑", "page": "abc"}).status_code == 200
 
 
+@pytest.mark.slow  # over a second on an idle machine: out of the fast subset
 def test_swagger_docs_are_served_offline(client: Client, db):
     html = client.get("/api/v1/docs").content.decode()
     assert "cdn" not in html.lower()

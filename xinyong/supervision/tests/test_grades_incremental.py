@@ -52,6 +52,7 @@ def changes_nothing_a_full_recompute_would(day: dt.date) -> dict:
     return jobs["grades"]
 
 
+@pytest.mark.slow  # over a second on an idle machine: out of the fast subset
 def test_daily_runs_on_any_days_leave_the_grades_of_a_full_recompute(api, world, monkeypatch):
     for code, name in (
         (LISTED, "九江名单建材有限公司"),
