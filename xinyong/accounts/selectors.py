@@ -51,3 +51,8 @@ def token_holders(user: User) -> QuerySet:
     staff = User.objects.filter(is_active=True).exclude(roles__code=Role.SUBJECT).filter(roles__isnull=False)
     staff = staff.distinct().select_related("department").order_by("department__code", "username")
     return rows_visible_to(staff, user, department_field="department", overseers=(Role.CREDIT_OFFICE,))
+
+
+def active_departments() -> QuerySet[Department]:
+    """The departments a page may choose from (to filter by, to assign to), by code."""
+    return Department.objects.filter(is_active=True).order_by("code")

@@ -60,3 +60,14 @@ def department_tasks(department, *, state: str, today: dt.date, action: str = ""
         return tasks.filter(status=Task.Status.DONE).order_by("-done_at", "-id")
     tasks = tasks.filter(overdue(today)) if state == "overdue" else tasks.filter(status=Task.Status.OPEN)
     return tasks.order_by(F("due_on").asc(nulls_last=True), "created_at", "id")
+
+
+def entry_tasks(entry_ids: list[int], *, actions=(), since: dt.datetime | None = None) -> QuerySet[Task]:
+    """The tasks pushed about these list entries (to the implementers and others), oldest first; `actions`
+    narrows to those kinds, `since` to those pushed from then on (e.g. the ones a decision caused)."""
+    tasks = Task.objects.filter(entry_id__in=entry_ids).select_related("department")
+    if actions:
+        tasks = tasks.filter(action__in=actions)
+    if since is not None:
+        tasks = tasks.filter(created_at__gte=since)
+    return tasks.order_by("created_at", "id")

@@ -11,9 +11,8 @@ from pydantic import Field
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
 from xinyong.accounts.roles import REPORT_HANDLERS, REPORT_READERS
-from xinyong.audit.services import record
 from xinyong.core import clock, limits
-from xinyong.core.errors import DomainError, NotFound
+from xinyong.core.errors import DomainError
 from xinyong.core.pagination import paginate
 from xinyong.core.responses import Page, errors, file_answer
 from xinyong.subjects import selectors as subjects
@@ -238,16 +237,7 @@ def list_reports(request, params: Query[ReportListParams]):
     summary="举报详情（举报人信息仅承办部门可见）",
 )
 def report_detail(request, report_id: int):
-    report = selectors.visible_report(request.auth, report_id)
-    body = selectors.report_body(report, request.auth)
-    if "reporter" in body:
-        record(
-            actor=request.actor,
-            action="dishonesty_report.read_reporter",
-            object_type="dishonesty_report",
-            object_id=report.pk,
-        )
-    return body
+    return services.read_report(actor=request.actor, user=request.auth, report_id=report_id)
 
 
 @router.get(
@@ -258,21 +248,8 @@ def report_detail(request, report_id: int):
     summary="下载举报附件（仅承办部门）",
 )
 def report_attachment(request, report_id: int, attachment_id: int):
-    report = selectors.visible_report(request.auth, report_id)
-    if not selectors.is_handler(request.auth, report):
-        raise NotFound("附件不存在", code="attachment_not_found")
-    attachment = report.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound("附件不存在", code="attachment_not_found")
-    path = settings.DATA_DIR / attachment.stored_path
-    if not path.is_file():
-        raise NotFound("附件文件缺失，请联系信用办", code="attachment_missing")
-    record(
-        actor=request.actor,
-        action="dishonesty_report.read_attachment",
-        object_type="dishonesty_report",
-        object_id=report.pk,
-        after={"attachment": attachment.pk, "sha256": attachment.sha256},
+    attachment, path = services.open_attachment(
+        actor=request.actor, user=request.auth, report_id=report_id, attachment_id=attachment_id
     )
     return FileResponse(
         open(path, "rb"),  # noqa: SIM115  (FileResponse closes it)
@@ -297,6 +274,22 @@ def assign_report(request, report_id: int, payload: AssignIn):
         department_code=payload.department,
         note=payload.note,
     )
+    return _summary(report, request.auth)
+
+
+class RejectIn(Schema):
+    reason: str = Field(max_length=4000, description="不予受理的理由（举报人凭查询码查看）")
+
+
+@router.post(
+    "/dishonesty-reports/{report_id}/reject",
+    auth=CREDIT_OFFICE,
+    response={200: DishonestyReportSummaryOut, **errors(400, 401, 403, 404, 409, 422)},
+    exclude_unset=True,
+    summary="不予受理：信用办说明理由",
+)
+def reject_report(request, report_id: int, payload: RejectIn):
+    report = services.reject(actor=request.actor, user=request.auth, report_id=report_id, reason=payload.reason)
     return _summary(report, request.auth)
 
 

@@ -65,6 +65,7 @@ class DishonestyReport(models.Model):
         INVESTIGATING = "investigating", "调查核实中"
         CONCLUDED = "concluded", "已办结"
         REPLIED = "replied", "已答复"
+        REJECTED = "rejected", "不予受理"
 
     number = models.CharField("举报编号", max_length=32, unique=True)
     query_code_hash = models.CharField(max_length=64)
@@ -89,6 +90,8 @@ class DishonestyReport(models.Model):
     )
     submitted_at = models.DateTimeField("提交时间")
     assigned_at = models.DateTimeField("分办时间", null=True, blank=True)
+    # Set on assignment: `report_handling_working_days` working days later the reporter is owed a reply.
+    due_on = models.DateField("办理期限", null=True, blank=True)
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
     concluded_at = models.DateTimeField("办结时间", null=True, blank=True)
     substantiated = models.BooleanField("举报属实", null=True, blank=True)

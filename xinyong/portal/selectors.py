@@ -4,7 +4,7 @@ the public pages; persons are masked; every list is a bounded page."""
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from xinyong.accounts.models import Department, Role, User
@@ -192,6 +192,61 @@ def visible_reports(user: User):
     return reports.filter(q)
 
 
+# The workbench's queue of reports: awaiting triage (the credit office's), being handled, overdue, answered.
+OPEN_REPORTS = (
+    DishonestyReport.Status.ASSIGNED,
+    DishonestyReport.Status.ACCEPTED,
+    DishonestyReport.Status.INVESTIGATING,
+    DishonestyReport.Status.CONCLUDED,
+)
+# From which statuses each handling step may be taken (the services refuse any other; pages offer these).
+_S = DishonestyReport.Status
+STEP_FROM = {
+    "assign": (_S.SUBMITTED, _S.ASSIGNED),
+    "reject": (_S.SUBMITTED, _S.ASSIGNED),
+    "accept": (_S.ASSIGNED,),
+    "investigate": (_S.ACCEPTED, _S.INVESTIGATING),
+    "conclude": (_S.INVESTIGATING,),
+    "reply": (_S.CONCLUDED,),
+}
+REPORT_STATES = {"triage": "待分办", "open": "办理中", "overdue": "已逾期", "done": "已办结"}
+
+
+def report_queue(user: User, *, state: str, today: dt.date, department: str = ""):
+    """Reports in one state of the queue, as `visible_reports` lets the user see them (never the reporter:
+    that is only on the handler's page): triage oldest first, open and overdue due first, done latest first."""
+    reports = visible_reports(user)
+    if department:
+        reports = reports.filter(handler__code=department)
+    if state == "triage":
+        return reports.filter(status=DishonestyReport.Status.SUBMITTED).order_by("submitted_at", "id")
+    if state == "done":
+        return reports.filter(status__in=ANSWERED).order_by("-replied_at", "-id")
+    reports = reports.filter(status__in=OPEN_REPORTS)
+    if state == "overdue":
+        reports = reports.filter(due_on__lt=today)
+    return reports.order_by(F("due_on").asc(nulls_last=True), "submitted_at", "id")
+
+
+def department_reports(department):
+    """The reports a department is handling (assigned to it, not yet answered), due first: its 待办."""
+    reports = DishonestyReport.objects.filter(handler=department, status__in=OPEN_REPORTS)
+    return reports.order_by(F("due_on").asc(nulls_last=True), "id")
+
+
+def assignable_departments(report: DishonestyReport):
+    """The departments the credit office may assign a report to: active ones, not the reported body."""
+    return [d for d in Department.objects.filter(is_active=True).order_by("code") if not is_reported_body(d, report)]
+
+
+def is_reported_body(department: Department, report: DishonestyReport) -> bool:
+    """Whether the department is the reported body itself (its own unified code is the reported code): it may
+    not handle a report about itself."""
+    subject = report.subject
+    codes = {report.subject_code, subject.key if subject is not None else ""} - {""}
+    return bool(department.unified_code) and department.unified_code in codes
+
+
 def is_handler(user: User, report: DishonestyReport) -> bool:
     return bool(report.handler_id and user.department_id == report.handler_id and user.has_role(*GOVERNMENT))
 
@@ -255,6 +310,11 @@ def report_body(report: DishonestyReport, user: User) -> dict:
     return body
 
 
+# The statuses in which the reporter has an answer: the handler's reply, or the credit office's reason for
+# not accepting the report.
+ANSWERED = (DishonestyReport.Status.REPLIED, DishonestyReport.Status.REJECTED)
+
+
 def tracking_body(report: DishonestyReport) -> dict:
     """The reporter's view: progress and the reply, no content and no identity echoed back."""
     return {
@@ -264,6 +324,6 @@ def tracking_body(report: DishonestyReport) -> dict:
         "submitted_at": report.submitted_at,
         "handler": report.handler.name if report.handler else None,
         "concluded_at": report.concluded_at,
-        "reply": report.reply if report.status == DishonestyReport.Status.REPLIED else "",
+        "reply": report.reply if report.status in ANSWERED else "",
         "replied_at": report.replied_at,
     }

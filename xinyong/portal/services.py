@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 
 from xinyong.accounts.models import Department, Role, User
 from xinyong.audit.services import Actor, record
-from xinyong.core import clock, parameters
+from xinyong.core import calendar, clock, parameters
 from xinyong.core.crypto import encrypt, lookup_hash
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.core.identifiers import identify
@@ -24,6 +24,7 @@ from xinyong.subjects.selectors import key_for_code
 
 from . import reports
 from .models import DishonestyReport, DishonestyReportAttachment, DishonestyReportStep, IssuedReport
+from .selectors import STEP_FROM, is_handler, is_reported_body, report_body, visible_report
 
 PUBLIC_PORTAL = Actor(name="public", channel="portal")
 PUBLIC_API = Actor(name="public", channel="api")
@@ -301,27 +302,86 @@ def _transition(actor: Actor, report: DishonestyReport, action: str, note: str, 
 
 @transaction.atomic
 def assign(*, actor: Actor, user: User, report_id: int, department_code: str, note: str = "") -> DishonestyReport:
-    """The credit office assigns (分办) a report to the responsible department; it may reassign until
+    """The credit office assigns (分办) a report to the responsible department — never to the reported body
+    itself — which owes the reporter a reply within `report_handling_working_days`; it may reassign until
     the department has accepted it."""
     if not user.has_role(Role.CREDIT_OFFICE):
         raise Forbidden("分办由信用办负责", code="forbidden_role")
     report = _locked(report_id)
-    _require_status(report, DishonestyReport.Status.SUBMITTED, DishonestyReport.Status.ASSIGNED)
+    _require_status(report, *STEP_FROM["assign"])
     department = Department.objects.filter(code=department_code, is_active=True).first()
     if department is None:
         raise InvalidInput(f"部门“{department_code}”不存在或已停用", code="unknown_department")
+    if is_reported_body(department, report):
+        raise InvalidInput(
+            f"“{department.name}”是被举报主体本身，不能承办对自己的举报，请分办给其他部门",
+            code="reported_body",
+            details=[{"field": "department", "message": "被举报主体本身不能承办对自己的举报"}],
+        )
     before = report.status
     report.handler = department
     report.status = DishonestyReport.Status.ASSIGNED
     report.assigned_at = clock.now()
+    report.due_on = calendar.add_working_days(clock.today(), parameters.integer("report_handling_working_days"))
     return _transition(actor, report, "assign", note, before)
+
+
+@transaction.atomic
+def reject(*, actor: Actor, user: User, report_id: int, reason: str) -> DishonestyReport:
+    """The credit office declines a report at triage (不予受理: not about dishonest conduct, no facts to act
+    on, …); the reason is the answer the reporter reads with the query code."""
+    if not user.has_role(Role.CREDIT_OFFICE):
+        raise Forbidden("不予受理由信用办决定", code="forbidden_role")
+    if not (reason or "").strip():
+        raise InvalidInput("请填写不予受理的理由", code="reason_required")
+    report = _locked(report_id)
+    _require_status(report, *STEP_FROM["reject"])
+    before = report.status
+    report.status = DishonestyReport.Status.REJECTED
+    report.reply = reason.strip()
+    report.replied_at = clock.now()
+    return _transition(actor, report, "reject", report.reply, before)
+
+
+def read_report(*, actor: Actor, user: User, report_id: int) -> dict:
+    """What `user` may read of a report; a read that shows the reporter's identity (the handler's) is
+    audited — without the identity itself."""
+    report = visible_report(user, report_id)
+    body = report_body(report, user)
+    if "reporter" in body:
+        record(
+            actor=actor, action="dishonesty_report.read_reporter", object_type="dishonesty_report", object_id=report.pk
+        )
+    return body
+
+
+def open_attachment(*, actor: Actor, user: User, report_id: int, attachment_id: int):
+    """(attachment, path of its file) for the handling department only — to anyone else it does not exist;
+    every download is audited."""
+    report = visible_report(user, report_id)
+    if not is_handler(user, report):
+        raise NotFound("附件不存在", code="attachment_not_found")
+    attachment = report.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("附件不存在", code="attachment_not_found")
+    path = Path(settings.DATA_DIR) / attachment.stored_path
+    if not path.is_file():
+        raise NotFound("附件文件缺失，请联系信用办", code="attachment_missing")
+    record(
+        actor=actor,
+        action="dishonesty_report.read_attachment",
+        object_type="dishonesty_report",
+        object_id=report.pk,
+        after={"attachment": attachment.pk, "sha256": attachment.sha256},
+    )
+    return attachment, path
 
 
 @transaction.atomic
 def accept(*, actor: Actor, user: User, report_id: int, note: str = "") -> DishonestyReport:
     report = _locked(report_id)
     _require_handler(user, report)
-    _require_status(report, DishonestyReport.Status.ASSIGNED)
+    _require_status(report, *STEP_FROM["accept"])
     before = report.status
     report.status = DishonestyReport.Status.ACCEPTED
     report.accepted_at = clock.now()
@@ -335,7 +395,7 @@ def investigate(*, actor: Actor, user: User, report_id: int, note: str) -> Disho
         raise InvalidInput("请填写调查核实情况", code="note_required")
     report = _locked(report_id)
     _require_handler(user, report)
-    _require_status(report, DishonestyReport.Status.ACCEPTED, DishonestyReport.Status.INVESTIGATING)
+    _require_status(report, *STEP_FROM["investigate"])
     before = report.status
     report.status = DishonestyReport.Status.INVESTIGATING
     return _transition(actor, report, "investigate", note.strip(), before)
@@ -347,7 +407,7 @@ def conclude(*, actor: Actor, user: User, report_id: int, substantiated: bool, c
         raise InvalidInput("请填写调查结论", code="conclusion_required")
     report = _locked(report_id)
     _require_handler(user, report)
-    _require_status(report, DishonestyReport.Status.INVESTIGATING)
+    _require_status(report, *STEP_FROM["conclude"])
     before = report.status
     report.status = DishonestyReport.Status.CONCLUDED
     report.substantiated = substantiated
@@ -363,7 +423,7 @@ def reply(*, actor: Actor, user: User, report_id: int, text: str) -> DishonestyR
         raise InvalidInput("请填写答复内容", code="reply_required")
     report = _locked(report_id)
     _require_handler(user, report)
-    _require_status(report, DishonestyReport.Status.CONCLUDED)
+    _require_status(report, *STEP_FROM["reply"])
     before = report.status
     report.status = DishonestyReport.Status.REPLIED
     report.reply = text.strip()

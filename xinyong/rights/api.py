@@ -4,14 +4,11 @@ from pydantic import Field
 from xinyong.accounts.auth import roles
 from xinyong.accounts.models import Role
 from xinyong.accounts.roles import REPAIR_NOTICE_READERS, RIGHTS_APPLICANTS, RIGHTS_HANDLERS, RIGHTS_READERS
-from xinyong.accounts.selectors import rows_visible_to
-from xinyong.core.errors import Forbidden, NotFound
 from xinyong.core.pagination import status_page
 from xinyong.core.responses import Page, errors
 from xinyong.core.schemas import StatusPageQuery
-from xinyong.records.models import Record
 
-from . import services
+from . import selectors, services
 from .models import Objection, Repair, RepairCondition
 from .schemas import CorrectedOut, ObjectionOut, RepairConditionOut, RepairNoticeOut, RepairOut
 
@@ -92,11 +89,6 @@ def repair_body(r: Repair) -> dict:
     }
 
 
-def _visible(queryset, user):
-    """A subject sees its own; a department what it handles; the credit office and auditors all."""
-    return rows_visible_to(queryset, user, department_field="handler_id", subject_field="subject_id")
-
-
 def _page(queryset, params: StatusPageQuery, body):
     return status_page(queryset.select_related("subject", "handler"), params, body)
 
@@ -126,7 +118,7 @@ def file_objection(request, payload: ObjectionIn):
     summary="异议列表（主体看本主体的，部门看本部门办理的）",
 )
 def list_objections(request, params: Query[StatusPageQuery]):
-    return _page(_visible(Objection.objects.all(), request.auth), params, objection_body)
+    return _page(selectors.visible_objections(request.auth), params, objection_body)
 
 
 @router.post(
@@ -173,7 +165,7 @@ def apply_repair(request, payload: RepairIn):
     summary="信用修复申请列表",
 )
 def list_repairs(request, params: Query[StatusPageQuery]):
-    return _page(_visible(Repair.objects.all(), request.auth), params, repair_body)
+    return _page(selectors.visible_repairs(request.auth), params, repair_body)
 
 
 @router.post(
@@ -230,11 +222,4 @@ def self_correct(request, record_id: int, payload: CorrectIn):
     summary="信用修复告知书（与处罚决定书同时送达）",
 )
 def repair_notice(request, record_id: int):
-    record = Record.objects.select_related("category", "subject", "provider").filter(pk=record_id).first()
-    if record is None:
-        raise NotFound("信用信息不存在", code="record_not_found")
-    user = request.auth
-    own = record.provider_id == user.department_id or (user.subject_id and user.subject_id == record.subject_id)
-    if not own and not user.has_role(Role.CREDIT_OFFICE):
-        raise Forbidden("只能查看本部门或本主体的告知书", code="not_own_record")
-    return services.repair_notice(record)
+    return services.repair_notice(services.notice_record(request.auth, record_id))

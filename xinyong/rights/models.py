@@ -69,6 +69,17 @@ class RepairCondition(models.Model):
         return self.name
 
 
+# The ways of repairing credit (R21; 002 §15) an application names, in words for pages.
+REPAIR_METHODS = {
+    "fulfil": "履行法定义务",
+    "commit": "作出信用承诺",
+    "rectify": "整改纠正失信行为",
+    "training": "参加信用修复培训",
+    "credit_report": "提交信用报告",
+    "public_service": "参加公益慈善活动",
+}
+
+
 class Repair(models.Model):
     """A credit repair application (信用修复, R21) or early exit from a list: "who decided, repairs"."""
 

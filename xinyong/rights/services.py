@@ -14,14 +14,15 @@ from xinyong.core import calendar, clock, parameters
 from xinyong.core.dates import add_months
 from xinyong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from xinyong.lists.models import ListEntry
-from xinyong.lists.services import earliest_exit_date, end_entry, set_under_objection
+from xinyong.lists.services import end_entry, set_under_objection
 from xinyong.notices.services import close_decision_tasks, open_decision_task
 from xinyong.records.models import Record
 from xinyong.records.services import set_status
 from xinyong.supervision.models import CommitmentKind
 from xinyong.supervision.services.commitments import make_commitment
 
-from .models import Objection, Repair, RepairCondition, RepairNote
+from .models import Objection, Repair, RepairNote
+from .selectors import earliest_repair_date, is_handler, required_conditions
 
 T = TypeVar("T")
 
@@ -60,7 +61,7 @@ def _handler(item) -> Department:
 
 
 def _require_handler(user: User, handler_id: int) -> None:
-    if user.department_id != handler_id and not user.has_role(Role.CREDIT_OFFICE):
+    if not is_handler(user, handler_id):
         raise Forbidden("只有作出认定的部门可以办理（谁认定、谁修复）", code="not_handler")
 
 
@@ -254,21 +255,6 @@ def self_correct(*, actor: Actor, user: User, record_id: int, reason: str, outco
 # ---- credit repair (R21) and early exit ----------------------------------------------------------
 
 
-def required_conditions(handler: Department) -> list[RepairCondition]:
-    conditions = RepairCondition.objects.filter(is_active=True)
-    return list(conditions.filter(department__isnull=True)) + list(conditions.filter(department=handler))
-
-
-def earliest_repair_date(item) -> dt.date | None:
-    """After the minimum publication period (penalties, by severity) or the list type's minimum period."""
-    if isinstance(item, Record):
-        rule = severity_rule(item.category, item.fields.get(item.category.severity_field))
-        if rule is None or not item.decision_date:
-            return None
-        return add_months(item.decision_date, rule.min_months)
-    return earliest_exit_date(item)
-
-
 def _repairable(item) -> None:
     if isinstance(item, Record):
         if not item.category.counts_as_dishonesty:
@@ -387,22 +373,38 @@ def _complete_repair(repair: Repair, actor: Actor) -> None:
     """Publication and sharing stop, the list entry ends, measures lift, implementers are told, a repair
     note is published (000 §20)."""
     note = f"信用修复#{repair.pk}：{repair.decision_reason or '已履行义务并作出信用承诺'}"
+    text = repair_note_text(repair, clock.today())
     if repair.record is not None:
         set_status(repair.record, Record.Status.REPAIRED, actor_name=actor.name, reason=note, published=False)
         for entry in _entries_citing(repair.record):
             end_entry(entry, status=ListEntry.Status.EXITED, actor=actor, reason=note, action="repair")
-        what = f"{repair.record.category.name}（{repair.record.decision_number or repair.record.pk}）"
     else:
         entry = repair.entry
         assert entry is not None  # a repair concerns a record or a list entry (`_target`)
         end_entry(entry, status=ListEntry.Status.EXITED, actor=actor, reason=note, action="repair")
+    RepairNote.objects.create(repair=repair, subject=repair.subject, published_at=clock.now(), text=text)
+
+
+def repair_note_text(repair: Repair, on: dt.date) -> str:
+    """The public repair note an approval on `on` publishes (000 §20), so a page can show it beforehand."""
+    if repair.record is not None:
+        what = f"{repair.record.category.name}（{repair.record.decision_number or repair.record.pk}）"
+    else:
+        entry = repair.entry
+        assert entry is not None  # a repair concerns a record or a list entry (`_target`)
         what = f"{entry.list_type.name}（{entry.document_number}）"
-    RepairNote.objects.create(
-        repair=repair,
-        subject=repair.subject,
-        published_at=clock.now(),
-        text=f"{repair.subject.name}已完成信用修复，{what}自{clock.today().isoformat()}起停止公示，相关惩戒措施解除。",
-    )
+    return f"{repair.subject.name}已完成信用修复，{what}自{on.isoformat()}起停止公示，相关惩戒措施解除。"
+
+
+def notice_record(user: User, record_id: int) -> Record:
+    """The record whose repair notice `user` may read: its provider's, its subject's own, the credit office."""
+    record = Record.objects.select_related("category", "subject", "provider").filter(pk=record_id).first()
+    if record is None:
+        raise NotFound("信用信息不存在", code="record_not_found")
+    own = record.provider_id == user.department_id or (user.subject_id and user.subject_id == record.subject_id)
+    if not own and not user.has_role(Role.CREDIT_OFFICE):
+        raise Forbidden("只能查看本部门或本主体的告知书", code="not_own_record")
+    return record
 
 
 def repair_notice(record: Record) -> dict:

@@ -31,11 +31,14 @@ def _in_period(field: str, start: dt.date, end: dt.date) -> Q:
     return Q(**{f"{field}__gte": since, f"{field}__lt": until})
 
 
-def _decided_on_time(model, start: dt.date, end: dt.date, today: dt.date) -> dict[str, dict]:
-    """Objections or repairs per handling department: decided in the period (on time or late), and still
-    open past their deadline today."""
-    decided = model.objects.filter(_in_period("decided_at", start, end)).annotate(
-        decided_on=TruncDate("decided_at", tzinfo=LOCAL)
+def decided_on_time(
+    model, start: dt.date, end: dt.date, today: dt.date, *, done_field: str = "decided_at", open_statuses=("pending",)
+) -> dict[str, dict]:
+    """Objections, repairs (or reports, with their own `done_field` and open statuses) per handling department:
+    done in the period (on time or late), and still open past their deadline today."""
+    rows_with_handler = model.objects.filter(handler__isnull=False)
+    decided = rows_with_handler.filter(_in_period(done_field, start, end)).annotate(
+        decided_on=TruncDate(done_field, tzinfo=LOCAL)
     )
     rows = {
         row["handler__code"]: {"decided": row["n"], "on_time": row["on_time"]}
@@ -44,10 +47,34 @@ def _decided_on_time(model, start: dt.date, end: dt.date, today: dt.date) -> dic
         )
     }
     open_overdue = (
-        model.objects.filter(status="pending", due_on__lt=today).values("handler__code").annotate(n=Count("id"))
+        rows_with_handler.filter(status__in=open_statuses, due_on__lt=today)
+        .values("handler__code")
+        .annotate(n=Count("id"))
     )
     for row in open_overdue:
         rows.setdefault(row["handler__code"], {"decided": 0, "on_time": 0})["overdue_open"] = row["n"]
+    return rows
+
+
+def handling_figures(
+    model, start: dt.date, end: dt.date, today: dt.date, *, done_field: str = "decided_at", open_statuses=("pending",)
+) -> list[dict]:
+    """Per handling department, for the credit office's view of a queue (objections, repairs, reports): done
+    in [start, end] and how many on time (on or before the due date), the on-time rate, open now and open
+    past the due date. Departments with nothing done or open are left out."""
+    names = dict(Department.objects.values_list("code", "name"))
+    decided = decided_on_time(model, start, end, today, done_field=done_field, open_statuses=open_statuses)
+    open_now = dict(
+        model.objects.filter(handler__isnull=False, status__in=open_statuses)
+        .values_list("handler__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    rows = []
+    for code in sorted(set(decided) | set(open_now)):
+        row = {"decided": 0, "on_time": 0, "overdue_open": 0, **decided.get(code, {})}
+        rate = row["on_time"] / row["decided"] if row["decided"] else None
+        rows.append({"code": code, "name": names.get(code, code), "open": open_now.get(code, 0), "rate": rate, **row})
     return rows
 
 
@@ -65,8 +92,8 @@ def department_statistics(start: dt.date, end: dt.date, today: dt.date) -> list[
     )
     publicity = {row["department"]: row for row in timeliness(start=start, end=end, today=today)}
     loop = {row["department"]: row for row in department_loop(start, end, today)}
-    objections = _decided_on_time(Objection, start, end, today)
-    repairs = _decided_on_time(Repair, start, end, today)
+    objections = decided_on_time(Objection, start, end, today)
+    repairs = decided_on_time(Repair, start, end, today)
     codes = sorted(set(pushed) | set(initiated) | set(publicity) | set(loop) | set(objections) | set(repairs))
     rows = [
         _row(code, names.get(code, code), pushed, initiated, publicity, loop, objections, repairs) for code in codes
