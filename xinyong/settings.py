@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "xinyong.demo",  # the `demo` command and its data
     "xinyong.portal",
     "xinyong.desk",
+    "xinyong.my",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,17 @@ XINYONG_PUBLIC_URL = os.environ.get("XINYONG_PUBLIC_URL", "").rstrip("/")
 XINYONG_INTEGRITY_READER_ROLES = [
     r.strip() for r in os.environ.get("XINYONG_INTEGRITY_READER_ROLES", "personnel,discipline").split(",") if r.strip()
 ]
+
+# 我的信用 (xinyong/my/): the identity check of a subject's registration, one callable taking a Claim and
+# returning a Verdict (my/identity.py); a real 实名认证 service replaces the default here.
+XINYONG_IDENTITY_CHECK = os.environ.get("XINYONG_IDENTITY_CHECK", "xinyong.my.identity.registered_representative")
+# Notices to subjects by e-mail (Django's e-mail settings): sent only when a mail server is named.
+EMAIL_HOST = os.environ.get("XINYONG_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("XINYONG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("XINYONG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("XINYONG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("XINYONG_EMAIL_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("XINYONG_EMAIL_FROM", "noreply@localhost")
 
 AUTHENTICATION_BACKENDS = ["xinyong.accounts.backends.ThrottledModelBackend"]
 # Pages for people (architecture §4b): one sign-in; staff land on the workbench, subjects on 我的信用.

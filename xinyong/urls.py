@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("xinyong.accounts.urls")),
     path("desk/", include("xinyong.desk.urls")),
+    path("my/", include("xinyong.my.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("", include("xinyong.portal.urls")),

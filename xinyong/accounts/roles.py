@@ -76,6 +76,8 @@ RIGHTS_HANDLERS = frozenset({PROVIDER, INITIATOR, CREDIT_OFFICE})
 RIGHTS_READERS = RIGHTS_HANDLERS | {SUBJECT, AUDITOR}
 # A record's repair notice (信用修复告知书): its subject, its provider, the credit office.
 REPAIR_NOTICE_READERS = frozenset({PROVIDER, SUBJECT, CREDIT_OFFICE})
+# Subject accounts (我的信用) the identity check could not confirm: approved or rejected by the credit office.
+ACCOUNT_REVIEWERS = frozenset({CREDIT_OFFICE})
 # Self-reports: reviewed by the named provider or the credit office, read by the subject too.
 SELF_REPORT_REVIEWERS = frozenset({PROVIDER, CREDIT_OFFICE})
 SELF_REPORT_READERS = SELF_REPORT_REVIEWERS | {SUBJECT}

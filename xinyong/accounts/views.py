@@ -7,7 +7,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
 from xinyong.audit.services import Actor
@@ -22,16 +21,13 @@ sign_out = auth_views.LogoutView.as_view(next_page="accounts:login")
 
 @login_required
 def landing(request):
-    """Where a signed-in user belongs: the workbench for department staff, 我的信用 for a subject's account
-    (once those pages exist), otherwise a page saying the account has no role to work with."""
+    """Where a signed-in user belongs: the workbench for department staff, 我的信用 for a subject's account,
+    otherwise a page saying the account has no role to work with."""
     user = request.user
     if selectors.works_at_desk(user):
         return redirect("desk:home")
     if user.has_role(Role.SUBJECT):
-        try:
-            return redirect(reverse("my:home"))
-        except NoReverseMatch:
-            return render(request, "accounts/subject.html")
+        return redirect("my:home")
     return render(
         request,
         "layout/403.html",

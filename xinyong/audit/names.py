@@ -27,6 +27,16 @@ ACTIONS = {
     "watch_referral.list": "重点关注转入名单",
     "audit.verify": "审计链校验",
     "audit.query": "查询审计日志",
+    # 我的信用 (xinyong/my/)
+    "subject_account.register": "注册信用主体账号",
+    "subject_account.approve": "审核通过信用主体账号",
+    "subject_account.reject": "退回信用主体账号申请",
+    "subject_account.add_agent": "添加经办人账号",
+    "subject_account.remove_agent": "停用经办人账号",
+    "objection.documents": "上传异议证明材料",
+    "repair.documents": "上传修复证明材料",
+    "notice.create": "通知信用主体",
+    "notice.read": "信用主体阅读通知",
 }
 
 # What an action acts on (its code up to the last dot).

@@ -23,13 +23,13 @@ from xinyong.checks.services.batch import check_batch
 from xinyong.checks.services.feedback import feedback_state, give_all
 from xinyong.core import clock
 from xinyong.core.errors import DomainError
+from xinyong.core.form_errors import put_on_form
 from xinyong.measures.selectors import active_matters
 from xinyong.subjects import selectors as subjects
 
 from .access import desk_page
 from .check_answers import RESULT_NOTES, RESULT_WORDS, matter_name, measure_lines
 from .check_forms import BatchForm, CheckForm, FeedbackForm
-from .form_errors import put_on_form
 from .pages import render_page
 
 # As the API's check endpoints: checking and feeding back is an implementer's; reading a check, also the

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xinyong.accounts.models import Role
 from xinyong.accounts.roles import ENTRY_ENDERS, OVERSEERS
 from xinyong.core.errors import DomainError
+from xinyong.core.form_errors import put_on_form
 from xinyong.lists import selectors, services
 from xinyong.lists.models import PERSON_ROLES
 from xinyong.measures.preview import preview_entry
 
 from .access import desk_page
 from .entry_forms import EndForm, EntryForm, ExitForm, RosterForm
-from .form_errors import put_on_form
 from .pages import render_page
 
 # Who opens which page: as the API's list-entry endpoints (create: initiators; revoke: ENTRY_ENDERS). Reading

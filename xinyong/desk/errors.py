@@ -9,12 +9,14 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
 
+from xinyong.my import access as my
 from xinyong.portal import views as portal
 
 from .access import not_found, refused
 
 logger = logging.getLogger("xinyong.desk")
 PREFIXES = ("/desk/", "/accounts/")
+MY_PREFIX = "/my/"  # 我的信用 has its own frame (my/base.html) for the same Chinese pages
 
 
 def _ours(request) -> bool:
@@ -22,10 +24,14 @@ def _ours(request) -> bool:
 
 
 def page_not_found(request, exception=None):
+    if request.path.startswith(MY_PREFIX):
+        return my.not_found(request)
     return not_found(request) if _ours(request) else portal.page_not_found(request, exception)
 
 
 def permission_denied(request, exception=None):
+    if request.path.startswith(MY_PREFIX):
+        return my.refused(request, "")
     if _ours(request):
         return refused(request)
     return render(request, "layout/403.html", status=403)
@@ -46,6 +52,8 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     reason = "页面已过期或来源不明，请返回上一页刷新后重新提交。"
+    if request.path.startswith(MY_PREFIX):
+        return my.refused(request, reason)
     if _ours(request):
         return refused(request, reason=reason)
     return render(request, "layout/403.html", {"reason": reason}, status=403)

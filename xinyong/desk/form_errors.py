@@ -1,20 +1,6 @@
-"""A service's own Chinese error, put on the form it came from: beside the field it concerns — a detail
-naming a field (`fields` maps the service's names to the form's where they differ), or the field the
-error's code concerns (`codes`) — and above the form otherwise."""
+"""Where the workbench's pages have always found `put_on_form`; it lives in `xinyong.core.form_errors` now, so
+that 我的信用's pages (a layer below the workbench) share it."""
 
-from django import forms
+from xinyong.core.form_errors import put_on_form
 
-from xinyong.core.errors import DomainError
-
-
-def put_on_form(
-    form: forms.Form, error: DomainError, *, fields: dict[str, str] | None = None, codes: dict[str, str] | None = None
-) -> None:
-    placed = False
-    for detail in error.details:
-        name = (fields or {}).get(detail.get("field"), detail.get("field")) if isinstance(detail, dict) else None
-        if name in form.fields:
-            form.add_error(name, detail["message"])
-            placed = True
-    if not placed:
-        form.add_error((codes or {}).get(error.code), error.message)
+__all__ = ["put_on_form"]

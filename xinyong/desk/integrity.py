@@ -8,11 +8,11 @@ from django.views.decorators.http import require_http_methods
 
 from xinyong.accounts.selectors import department_of
 from xinyong.core.errors import DomainError
+from xinyong.core.form_errors import put_on_form
 from xinyong.core.pagination import PageOutOfRange, page_number, pager, paginate
 from xinyong.integrity import selectors, services
 
 from .access import desk_page, not_found
-from .form_errors import put_on_form
 from .pages import render_page
 
 PAGE_SIZE = 20

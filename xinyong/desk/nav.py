@@ -39,6 +39,7 @@ ENTRIES: list[Entry] = [
     Entry("信用监管", "desk:supervision", also=SUPERVISION_PAGES),
     Entry("廉信档案", "desk:integrity"),
     Entry("接口令牌", "desk:tokens", also=("desk:revoke_token",)),
+    Entry("账户审核", "desk:accounts", also=("desk:account_approve", "desk:account_reject")),
     Entry("审计日志", "desk:audit"),
     Entry("统计分析", "desk:statistics", also=("desk:statistics_rows",)),
 ]

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import audit, checks, entries, integrity, objections, repairs, reports, views
+from . import accounts, audit, checks, entries, integrity, objections, repairs, reports, views
 
 app_name = "desk"
 urlpatterns = [
@@ -31,6 +31,9 @@ urlpatterns = [
     path("integrity/", integrity.files, name="integrity"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<str:prefix>/revoke", views.revoke_token, name="revoke_token"),
+    path("accounts/", accounts.pending, name="accounts"),
+    path("accounts/<int:account_id>/approve", accounts.approve, name="account_approve"),
+    path("accounts/<int:account_id>/reject", accounts.reject, name="account_reject"),
     path("audit/", audit.trail, name="audit"),
     path("audit/verify", audit.verify, name="audit_verify"),
     path("statistics/", views.statistics, name="statistics"),

@@ -75,7 +75,7 @@ def _under_objection_at(entry: ListEntry, moment: dt.datetime) -> bool:
     return flag
 
 
-def _measures(entry: ListEntry, suspended: bool) -> list[dict]:
+def entry_measures(entry: ListEntry, suspended: bool) -> list[dict]:
     """The measures an entry carries, in every business matter (what implementers must apply)."""
     person = entry.subject.is_person or entry.derived_from_id is not None
     return [
@@ -100,13 +100,15 @@ def public_entries_section(subject: Subject, as_of: dt.date | None) -> tuple[str
     if as_of is None:
         entries = public_entries(clock.today()).filter(subject=subject)
         found = entries.select_related(*related).order_by("-decided_on", "-id")[:50]
-        return "list_entries", [{**public_entry(e), "measures": _measures(e, e.under_objection)} for e in found]
+        return "list_entries", [{**public_entry(e), "measures": entry_measures(e, e.under_objection)} for e in found]
     entries, moment = _in_force_on(as_of, subject)
     found = entries.select_related(*related).prefetch_related("events").order_by("-decided_on", "-id")[:50]
     result = []
     for entry in found:
         suspended = _under_objection_at(entry, moment)
-        result.append({**public_entry(entry), "under_objection": suspended, "measures": _measures(entry, suspended)})
+        result.append(
+            {**public_entry(entry), "under_objection": suspended, "measures": entry_measures(entry, suspended)}
+        )
     return "list_entries", result
 
 

@@ -63,7 +63,9 @@ def issue_report(*, actor: Actor, subject: Subject, fmt: str, base_url: str, req
         number = f"XY-{clock.today():%Y%m%d}-{_random(8)}"
         if not IssuedReport.objects.filter(number=number).exists():
             break
-    verify_url = f"{base_url}/api/v1/reports/verify/{number}"
+    # The QR code and the printed address open the human verification page (issue 20 §6); systems use
+    # GET /api/v1/reports/verify/{number}.
+    verify_url = f"{base_url}/reports/verify?number={number}"
     document = reports.report_document(
         subject, number=number, issued_at=issued_at, valid_until=valid_until, verify_url=verify_url
     )
@@ -115,7 +117,7 @@ def _code_hash(number: str, code: str) -> str:
     return lookup_hash(f"dishonesty-report:{number}:{code.strip().upper()}")
 
 
-def _check_attachments(files: list) -> list[tuple[object, str, str]]:
+def check_attachments(files: list) -> list[tuple[object, str, str]]:
     """Size limit, count limit and a type allow-list checked on the bytes, not only the name."""
     if len(files) > settings.XINYONG_ATTACHMENT_MAX_FILES:
         raise InvalidInput(f"附件最多 {settings.XINYONG_ATTACHMENT_MAX_FILES} 个", code="too_many_attachments")
@@ -140,7 +142,7 @@ def _check_attachments(files: list) -> list[tuple[object, str, str]]:
     return checked
 
 
-def _store(upload, name: str, when: dt.datetime) -> tuple[str, int, str]:
+def store_attachment(upload, name: str, when: dt.datetime) -> tuple[str, int, str]:
     extension = name.rsplit(".", 1)[-1].lower()
     relative = Path("attachments") / f"{when:%Y}" / f"{when:%m}" / f"{uuid.uuid4().hex}.{extension}"
     target = Path(settings.DATA_DIR) / relative
@@ -199,7 +201,7 @@ def submit_dishonesty_report(
             code = subject.public_code if subject else identify(code).code
     if problems:
         raise InvalidInput("；".join(p["message"] for p in problems), code="invalid_report", details=problems)
-    checked = _check_attachments(files or [])
+    checked = check_attachments(files or [])
 
     now = clock.now()
     query_code = _random(12)
@@ -221,7 +223,7 @@ def submit_dishonesty_report(
                 submitted_at=now,
             )
             for upload, name, content_type in checked:
-                relative, size, digest = _store(upload, name, now)
+                relative, size, digest = store_attachment(upload, name, now)
                 stored.append(Path(settings.DATA_DIR) / relative)
                 DishonestyReportAttachment.objects.create(
                     report=report,

@@ -141,6 +141,7 @@ def _headings(document: str, pattern: str) -> set[str]:
     return set(re.findall(pattern, (DOCS / document).read_text(encoding="utf-8"), flags=re.MULTILINE))
 
 
+@pytest.mark.slow  # over a second on an idle machine: out of the fast subset
 def test_every_requirement_id_cited_has_its_heading_in_docs_requirements():
     defined = _headings("requirements.md", r"^#+ (R\d+)\b")
     assert {f"R{n}" for n in range(1, 33)} <= defined

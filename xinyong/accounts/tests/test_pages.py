@@ -78,11 +78,12 @@ def test_repeated_failures_show_the_lock_out_even_with_the_right_password(client
     assert LOCKED_MESSAGE in response.content.decode() and not response.wsgi_request.user.is_authenticated
 
 
-def test_a_subject_account_is_told_what_it_is(client, db):
+def test_a_subject_account_lands_on_my_and_is_told_while_it_is_not_bound_to_a_subject(client, db):
     _user("qiye", ["subject"], department=None)
     _sign_in(client, "qiye")
-    response = client.get("/accounts/", follow=True)
-    assert response.status_code == 200 and "信用主体账号" in response.content.decode()
+    assert client.get("/accounts/")["Location"] == "/my/"
+    response = client.get("/my/")
+    assert response.status_code == 403 and "尚未绑定信用主体" in response.content.decode()
     assert client.get("/desk/").status_code == 403
 
 

@@ -65,6 +65,7 @@ def test_government_only_categories_never_leave_and_personal_ids_leave_masked(co
     assert consumed.applied + consumed.rejected == 3
 
 
+@pytest.mark.slow  # over a second on an idle machine: out of the fast subset
 def test_list_entry_is_received_once_whatever_is_resent(court, region):
     entry = enter(court)
     first = services.publish(region=region)
@@ -97,6 +98,7 @@ def test_list_entry_is_received_once_whatever_is_resent(court, region):
     assert received.status == "revoked"
 
 
+@pytest.mark.slow  # over a second on an idle machine: out of the fast subset
 def test_consumer_crash_before_ack_loses_nothing_and_duplicates_nothing(court, region, monkeypatch):
     enter(court)
     ingest_record(

@@ -51,7 +51,7 @@ def test_pdf_report_is_chinese_embedded_numbered_and_verifiable(api, loaded, tmp
         "张**",
         "2025-06-30 10:00:00",  # issue time (local)
         "2025-07-30 10:00:00",  # + 30 days (the seeded parameter)
-        f"/api/v1/reports/verify/{number}",
+        f"/reports/verify?number={number}",  # the QR and the address open the human page (issue 20)
     ):
         assert expected in text, expected
     assert "张建国" not in text  # the legal representative stays masked
@@ -92,7 +92,7 @@ def test_json_report_has_the_same_data_and_a_checkable_hash(api, loaded):
     assert entry["list_type_name"] == "失信被执行人" and entry["kind"] == "black"
     assert entry["basis"] and entry["starts_on"] and entry["measures"]
     assert all({"name", "force"} <= set(m) for m in entry["measures"])
-    assert body["verify_url"].endswith(f"/api/v1/reports/verify/{body['number']}")
+    assert body["verify_url"].endswith(f"/reports/verify?number={body['number']}")  # the human page (issue 20)
     assert "fields" not in json.dumps(body)  # raw record fields never go out
     verified = api.get(f"/reports/verify/{body['number']}").json()
     assert verified["format"] == "json" and verified["content_hash"] == digest
