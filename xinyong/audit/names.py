@@ -14,6 +14,8 @@ ACTIONS = {
     "daily.expire": "每日到期处理",
     "dishonesty_report.read_reporter": "查看举报人身份",
     "dishonesty_report.read_attachment": "下载举报附件",
+    "objection.read_document": "下载异议证明材料",
+    "repair.read_document": "下载修复证明材料",
     "import.errors_read": "查看导入错误明细",
     "inspection.draw": "双随机抽取",
     "inspection.result": "登记检查结果",

@@ -12,6 +12,7 @@ from xinyong.accounts.selectors import oversees
 from xinyong.core import clock
 from xinyong.core.deadlines import deadline, warning_days
 from xinyong.core.errors import DomainError
+from xinyong.my.selectors import objection_documents
 from xinyong.notices.models import Task
 from xinyong.notices.selectors import entry_tasks
 from xinyong.portal.reports import record_line
@@ -54,6 +55,7 @@ def _objection_page(request, objection_id: int, form=None, status=200):
         and (request.user.department_id == objection.entry.initiator_id or oversees(request.user)),
         "deadline": deadline(objection.due_on, clock.today(), warning=warning_days()),
         "form": form if may_decide else None,
+        "documents": objection_documents(objection.pk),
         # What the departments were told since the filing: measures suspended, then resumed or ended.
         "told": entry_tasks(selectors.entries_concerned(objection), actions=TOLD, since=objection.filed_at),
     }

@@ -14,6 +14,7 @@ from xinyong.accounts.roles import REPAIR_NOTICE_READERS, RIGHTS_HANDLERS, RIGHT
 from xinyong.core import clock
 from xinyong.core.deadlines import deadline, warning_days
 from xinyong.core.errors import DomainError
+from xinyong.my.selectors import repair_documents
 from xinyong.portal import repair_notice
 from xinyong.rights import selectors, services
 from xinyong.rights.models import Repair
@@ -42,8 +43,13 @@ def queue(request):
 def _repair_page(request, repair_id: int, form=None, *, note: str = "", status=200):
     repair = selectors.visible_repair(request.user, repair_id)
     may_decide = selectors.may_decide(request.user, repair)
+    review = selectors.repair_review(repair)
+    documents = repair_documents(repair.pk)
     context = {
-        "review": selectors.repair_review(repair),
+        "review": review,
+        # Each condition beside the documents the subject filed against it; those filed against none last.
+        "checklist": [(c, [d for d in documents if d.condition == c.code]) for c in review.conditions],
+        "other_documents": [d for d in documents if d.condition not in {c.code for c in review.conditions}],
         "repair": repair,
         "deadline": deadline(repair.due_on, clock.today(), warning=warning_days()),
         "form": (form or RepairDecision()) if may_decide else None,

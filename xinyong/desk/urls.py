@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import accounts, audit, checks, entries, integrity, objections, repairs, reports, views
+from . import accounts, audit, checks, documents, entries, integrity, objections, repairs, reports, views
 
 app_name = "desk"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("objections/", objections.queue, name="objections"),
     path("objections/<int:objection_id>/", objections.objection, name="objection"),
     path("objections/<int:objection_id>/decide", objections.decide, name="objection_decide"),
+    path("documents/<int:document_id>", documents.document, name="document"),
     path("repairs/", repairs.queue, name="repairs"),
     path("repairs/<int:repair_id>/", repairs.repair, name="repair"),
     path("repairs/<int:repair_id>/decide", repairs.decide, name="repair_decide"),

@@ -168,3 +168,13 @@ def query_departments(subject: Subject) -> list[tuple[str, str]]:
         )
     )
     return sorted(_departments(codes).items(), key=lambda item: item[1])
+
+
+def objection_documents(objection_id: int) -> list[Document]:
+    """The documents filed with one objection, in filing order."""
+    return list(Document.objects.filter(objection_id=objection_id))
+
+
+def repair_documents(repair_id: int) -> list[Document]:
+    """The documents filed with one repair application, each naming the condition it was filed for."""
+    return list(Document.objects.filter(repair_id=repair_id))
