@@ -2,6 +2,7 @@
 canonical JSON, its keyed digest, and the numbers of checks and batches."""
 
 import datetime as dt
+import os
 import random
 import re
 
@@ -38,11 +39,16 @@ def to_json(value) -> bytes:
     return orjson.dumps(value, default=CANONICAL.default)
 
 
+# A generator of our own, seeded from the kernel and reseeded in every forked worker, not `secrets`: a
+# number is no credential (reading a check needs the implementer's own token) and the kernel's generator
+# costs up to 80 µs a call on these machines. Not the module-level `random`, which any library may seed
+# (hypothesis does, per example): two checks would then share a number and the second could not be stored.
+_NUMBERS = random.Random()
+os.register_at_fork(after_in_child=_NUMBERS.seed)
+
+
 def _random_number(prefix: str, now: dt.datetime, bits: int) -> str:
-    # From `random` (reseeded in every forked worker), not `secrets`: a number is no credential (reading a
-    # check needs the implementer's own token) and the kernel's generator costs up to 80 µs a call on
-    # these machines.
-    return f"{prefix}{now:%Y%m%d}{random.getrandbits(bits):0{bits // 4}X}"
+    return f"{prefix}{now:%Y%m%d}{_NUMBERS.getrandbits(bits):0{bits // 4}X}"
 
 
 def check_number(now: dt.datetime) -> str:

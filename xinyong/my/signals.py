@@ -52,14 +52,15 @@ def entry_added(entry: ListEntry) -> None:
 
 
 @receiver(post_save, sender=ListEntry, dispatch_uid="my-entry-added")
-def _entry_saved(sender, instance: ListEntry, created: bool, **kwargs):
-    if created:
+def _entry_saved(sender, instance: ListEntry, created: bool, raw: bool = False, **kwargs):
+    # `raw`: loaddata (a restore) saves what happened already; telling the subject again would add events.
+    if created and not raw:
         entry_added(instance)
 
 
 @receiver(post_save, sender=Objection, dispatch_uid="my-objection-decided")
-def _objection_saved(sender, instance: Objection, **kwargs):
-    if instance.status != Objection.Status.PENDING and notices.has_accounts(instance.subject_id):
+def _objection_saved(sender, instance: Objection, raw: bool = False, **kwargs):
+    if not raw and instance.status != Objection.Status.PENDING and notices.has_accounts(instance.subject_id):
         notices.notify(
             subject=instance.subject,
             key=f"objection-{instance.pk}",
@@ -71,8 +72,8 @@ def _objection_saved(sender, instance: Objection, **kwargs):
 
 
 @receiver(post_save, sender=Repair, dispatch_uid="my-repair-decided")
-def _repair_saved(sender, instance: Repair, **kwargs):
-    if instance.status != Repair.Status.PENDING and notices.has_accounts(instance.subject_id):
+def _repair_saved(sender, instance: Repair, raw: bool = False, **kwargs):
+    if not raw and instance.status != Repair.Status.PENDING and notices.has_accounts(instance.subject_id):
         notices.notify(
             subject=instance.subject,
             key=f"repair-{instance.pk}",
